@@ -131,6 +131,60 @@ mod tests {
         assert_eq!(got, expected);
     }
 
+    /// Query strings as Graph's documentation and SDKs send them, read from end to end.
+    #[test]
+    fn documented_query_strings() {
+        let raw = parse_query_string("%24expand=sessions%28%24expand%3Dsegments%29").unwrap();
+        let items = parse_expand(raw.expand.as_deref().unwrap()).unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].path, "sessions");
+        assert_eq!(
+            items[0]
+                .options
+                .expand
+                .iter()
+                .map(|i| i.path.as_str())
+                .collect::<Vec<_>>(),
+            ["segments"]
+        );
+
+        let start = crate::edm::parse_date_time_offset("2023-09-25T09:25:00Z").unwrap();
+        for query in [
+            "$filter=startDateTime%20ge%202023-09-25T09:25:00Z",
+            "$filter=startDateTime+ge+2023-09-25T09%3A25%3A00Z",
+            "%24filter=startDateTime%20ge%202023-09-25T09%3A25%3A00.000Z",
+        ] {
+            let raw = parse_query_string(query).unwrap();
+            check(
+                record_filter(raw.filter.as_deref().unwrap()),
+                &format!("Time {{ field: StartDateTime, op: Ge, value: {start:?} }}"),
+            );
+        }
+
+        let raw = parse_query_string(
+            "$filter=participants_v2/any(p:p/id%20eq%20%27821809f5-0000-0000-0000-3b5136c0e777%27)",
+        )
+        .unwrap();
+        check(
+            record_filter(raw.filter.as_deref().unwrap()),
+            "ParticipantIn([\"821809f5-0000-0000-0000-3b5136c0e777\"])",
+        );
+
+        // A '+' of a time-zone offset that was not escaped arrives as a space.
+        let raw = parse_query_string("$filter=startDateTime ge 2023-09-25T09:25:00+02:00").unwrap();
+        let e = record_filter(raw.filter.as_deref().unwrap()).unwrap_err();
+        assert!(
+            e.message.ends_with("a '+' in a URL must be sent as %2B"),
+            "{e}"
+        );
+        let raw =
+            parse_query_string("$filter=startDateTime ge 2023-09-25T11:25:00%2B02:00").unwrap();
+        check(
+            record_filter(raw.filter.as_deref().unwrap()),
+            &format!("Time {{ field: StartDateTime, op: Ge, value: {start:?} }}"),
+        );
+    }
+
     #[test]
     fn top_skip_count() {
         check(parse_top("5"), "5");

@@ -120,13 +120,6 @@ impl Property {
     }
 }
 
-/// A literal after it has been checked against the property it is compared with.
-enum Value {
-    Ticks(edm::Ticks),
-    Int(i64),
-    Text(String),
-}
-
 fn convert(expr: &Expr) -> Result<RecordFilter, QueryError> {
     match &expr.kind {
         ExprKind::And(items) => Ok(RecordFilter::And(
@@ -242,34 +235,51 @@ fn compare(op: CmpOp, left: &Expr, right: &Expr) -> Result<RecordFilter, QueryEr
         }
     };
     let property = property_at(path)?;
-    let value = literal_for(property, value)?;
-    Ok(match (property, value) {
-        (Property::Time(field), Value::Ticks(value)) => RecordFilter::Time { field, op, value },
-        (Property::Version, Value::Int(value)) => RecordFilter::Version { op, value },
-        (Property::Id | Property::Type, Value::Text(text)) => {
-            let positive = if property == Property::Id {
-                RecordFilter::IdIn(vec![text])
-            } else {
-                RecordFilter::TypeIn(vec![text])
-            };
+    condition(property, op, path, value)
+}
+
+/// The filter for `property op value`, once the value is checked against the property.
+fn condition(
+    property: Property,
+    op: CmpOp,
+    path: &Expr,
+    value: &Expr,
+) -> Result<RecordFilter, QueryError> {
+    match property {
+        Property::Time(field) => Ok(RecordFilter::Time {
+            field,
+            op,
+            value: ticks_of(field, value)?,
+        }),
+        Property::Version => Ok(RecordFilter::Version {
+            op,
+            value: integer_of(value)?,
+        }),
+        Property::Id | Property::Type => {
+            let positive = text_set(property, vec![text_of(property, value)?]);
             match op {
-                CmpOp::Eq => positive,
-                CmpOp::Ne => RecordFilter::Not(Box::new(positive)),
-                _ => {
-                    return Err(error(
+                CmpOp::Eq => Ok(positive),
+                CmpOp::Ne => Ok(RecordFilter::Not(Box::new(positive))),
+                _ => Err(error(
+                    path.start,
+                    format!(
+                        "'{}' at position {} supports only eq, ne and in, not {}",
+                        property.name(),
                         path.start,
-                        format!(
-                            "'{}' at position {} supports only eq, ne and in, not {}",
-                            property.name(),
-                            path.start,
-                            op.keyword()
-                        ),
-                    ));
-                }
+                        op.keyword()
+                    ),
+                )),
             }
         }
-        _ => unreachable!("literal_for returns the value kind of its property"),
-    })
+    }
+}
+
+fn text_set(property: Property, texts: Vec<String>) -> RecordFilter {
+    if property == Property::Id {
+        RecordFilter::IdIn(texts)
+    } else {
+        RecordFilter::TypeIn(texts)
+    }
 }
 
 fn membership(value: &Expr, list: &[Expr]) -> Result<RecordFilter, QueryError> {
@@ -283,126 +293,105 @@ fn membership(value: &Expr, list: &[Expr]) -> Result<RecordFilter, QueryError> {
         ));
     }
     let property = property_at(value)?;
-    let values = list
-        .iter()
-        .map(|item| literal_for(property, item))
-        .collect::<Result<Vec<_>, _>>()?;
-    let texts = || {
-        values
-            .iter()
-            .filter_map(|v| {
-                if let Value::Text(t) = v {
-                    Some(t.clone())
-                } else {
-                    None
-                }
-            })
-            .collect()
-    };
-    Ok(match property {
-        Property::Id => RecordFilter::IdIn(texts()),
-        Property::Type => RecordFilter::TypeIn(texts()),
-        Property::Version => RecordFilter::Or(
-            values
-                .iter()
-                .filter_map(|v| {
-                    if let Value::Int(n) = v {
-                        Some(RecordFilter::Version {
-                            op: CmpOp::Eq,
-                            value: *n,
-                        })
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        ),
-        Property::Time(field) => RecordFilter::Or(
-            values
-                .iter()
-                .filter_map(|v| {
-                    if let Value::Ticks(t) = v {
-                        Some(RecordFilter::Time {
-                            field,
-                            op: CmpOp::Eq,
-                            value: *t,
-                        })
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
-        ),
-    })
+    match property {
+        Property::Id | Property::Type => Ok(text_set(
+            property,
+            list.iter()
+                .map(|item| text_of(property, item))
+                .collect::<Result<_, _>>()?,
+        )),
+        Property::Time(_) | Property::Version => Ok(RecordFilter::Or(
+            list.iter()
+                .map(|item| condition(property, CmpOp::Eq, value, item))
+                .collect::<Result<_, _>>()?,
+        )),
+    }
 }
 
-/// Checks that a literal suits the property and returns its value.
-fn literal_for(property: Property, expr: &Expr) -> Result<Value, QueryError> {
-    let name = property.name();
+/// The literal an expression is, refusing other expressions and `null`, which no indexed property holds.
+fn literal_of<'a>(name: &str, expr: &'a Expr) -> Result<&'a Literal, QueryError> {
     let at = expr.start;
-    let ExprKind::Literal(literal) = &expr.kind else {
-        return Err(error(
+    match &expr.kind {
+        ExprKind::Literal(Literal::Null) => Err(error(
+            at,
+            format!("'{name}' is never null; null at position {at} matches nothing"),
+        )),
+        ExprKind::Literal(literal) => Ok(literal),
+        _ => Err(error(
             at,
             format!(
                 "'{name}' must be compared with a literal value; found an expression at position {at}"
             ),
-        ));
-    };
-    if *literal == Literal::Null {
-        return Err(error(
-            at,
-            format!("'{name}' is never null; null at position {at} matches nothing"),
-        ));
+        )),
     }
-    match (property, literal) {
-        (Property::Time(_), Literal::DateTimeOffset(t)) => Ok(Value::Ticks(*t)),
-        (Property::Time(_), Literal::Str(s)) if edm::parse_date_time_offset(s).is_ok() => {
-            Err(error(
-                at,
-                format!(
-                    "DateTimeOffset values are written without quotes: use {name} ge {s}, not '{s}' (position {at})"
-                ),
-            ))
-        }
-        (Property::Time(_), Literal::Date(_)) => Err(error(
+}
+
+fn ticks_of(field: TimeField, expr: &Expr) -> Result<edm::Ticks, QueryError> {
+    let name = field.property_name();
+    let at = expr.start;
+    match literal_of(name, expr)? {
+        Literal::DateTimeOffset(t) => Ok(*t),
+        Literal::Str(s) if edm::parse_date_time_offset(s).is_ok() => Err(error(
+            at,
+            format!(
+                "DateTimeOffset values are written without quotes: use {name} ge {s}, not '{s}' (position {at})"
+            ),
+        )),
+        literal @ Literal::Date(_) => Err(error(
             at,
             format!(
                 "'{name}' is a DateTimeOffset; write a full instant such as {literal}T00:00:00Z instead of {} at position {at}",
                 literal.describe()
             ),
         )),
-        (Property::Time(_), _) => Err(error(
+        literal => Err(error(
             at,
             format!(
                 "'{name}' must be compared with a DateTimeOffset such as 2023-09-25T09:25:00Z; found {} at position {at}",
                 literal.describe()
             ),
         )),
-        (Property::Version, Literal::Int(n)) => Ok(Value::Int(*n)),
-        (Property::Version, Literal::Str(s)) if s.parse::<i64>().is_ok() => Err(error(
+    }
+}
+
+fn integer_of(expr: &Expr) -> Result<i64, QueryError> {
+    let at = expr.start;
+    match literal_of("version", expr)? {
+        Literal::Int(n) => Ok(*n),
+        Literal::Str(s) if s.parse::<i64>().is_ok() => Err(error(
             at,
             format!("'version' is a number: write version eq {s} without quotes (position {at})"),
         )),
-        (Property::Version, _) => Err(error(
+        literal => Err(error(
             at,
             format!(
                 "'version' must be compared with an integer; found {} at position {at}",
                 literal.describe()
             ),
         )),
-        (Property::Id, Literal::Str(s)) => Ok(Value::Text(s.clone())),
-        (Property::Id, Literal::Guid(g)) => Err(error(
+    }
+}
+
+/// The string an `id` is compared with, or the callType member a `type` is compared with.
+fn text_of(property: Property, expr: &Expr) -> Result<String, QueryError> {
+    let at = expr.start;
+    let literal = literal_of(property.name(), expr)?;
+    if property == Property::Type {
+        return enum_member(literal, at, "callType", CALL_TYPES);
+    }
+    match literal {
+        Literal::Str(s) => Ok(s.clone()),
+        Literal::Guid(g) => Err(error(
             at,
             format!("'id' is a string: quote it, as in id eq '{g}' (position {at})"),
         )),
-        (Property::Id, _) => Err(error(
+        literal => Err(error(
             at,
             format!(
                 "'id' must be compared with a string; found {} at position {at}",
                 literal.describe()
             ),
         )),
-        (Property::Type, _) => enum_member(literal, at, "callType", CALL_TYPES).map(Value::Text),
     }
 }
 
