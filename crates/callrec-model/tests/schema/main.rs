@@ -4,6 +4,7 @@
 //! It runs without the libtest harness so that its summary lines show under `cargo test`; it exits non-zero
 //! on any gap, listing each.
 
+mod behaviour;
 mod codegen;
 mod coverage;
 mod csdl;
@@ -37,6 +38,13 @@ fn main() -> ExitCode {
         Ok(line) => println!("{line}"),
         Err(e) => failures.extend(e),
     }
+
+    let (checks, behaviour_failures) = behaviour::check();
+    println!(
+        "behaviour: {} of {checks} checks pass",
+        checks - behaviour_failures.len()
+    );
+    failures.extend(behaviour_failures);
 
     if failures.is_empty() {
         println!("schema: ok");
