@@ -90,7 +90,7 @@ pub fn prepare(record: Map<String, Value>) -> PreparedRecord {
             "participants_v2" => participants_value = Some(value),
             "organizer_v2" => organizer_value = Some(value),
             k if is_navigation_key(k) => {}
-            k if k == "@odata.context" => {}
+            "@odata.context" => {}
             _ => {
                 head.insert(key, value);
             }

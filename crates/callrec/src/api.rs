@@ -1,0 +1,131 @@
+//! The HTTP API: Graph's call records resources under `/v1.0` and `/beta`, callrec's own ingestion
+//! endpoints, and the documents that describe them.
+//!
+//! [`app`] builds the whole router from an [`AppState`]; tests drive it over loopback exactly as a client
+//! would. Every response goes through [`envelope::envelope`], which adds the ids and headers Graph clients
+//! expect and writes Graph's error body.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use callrec_store::Store;
+
+pub mod call_records;
+pub mod envelope;
+pub mod error;
+pub mod ingest;
+pub mod metadata;
+pub mod options;
+pub mod paging;
+pub mod wire;
+
+pub use error::ApiError;
+
+/// The API versions callrec serves; both serve the same resources, each with its own URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiVersion {
+    V1,
+    Beta,
+}
+
+impl ApiVersion {
+    pub fn segment(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+/// Settings of the API that are not per request.
+#[derive(Debug, Clone)]
+pub struct ApiConfig {
+    /// The tenant that owns everything written and read while authentication is off.
+    pub default_tenant: String,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig { default_tenant: DEFAULT_TENANT.to_owned(), max_body_bytes: 256 * 1024 * 1024 }
+    }
+}
+
+/// The tenant id used when no token names one.
+pub const DEFAULT_TENANT: &str = "dc368399-474c-4d40-900c-6265431fd81f";
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<ApiConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: ApiConfig) -> Self {
+        AppState { store, config: Arc::new(config) }
+    }
+
+    /// The tenant a request acts for.
+    pub fn tenant(&self, _headers: &HeaderMap) -> &str {
+        &self.config.default_tenant
+    }
+}
+
+/// Builds the whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let versioned = |version: ApiVersion| {
+        Router::new()
+            .route(
+                "/communications/callRecords",
+                get(call_records::list).post(ingest::post_record),
+            )
+            .route(
+                "/communications/callRecords/{id}",
+                get(call_records::get_record).put(ingest::put_record).delete(ingest::delete_record),
+            )
+            .route("/communications/callRecords/{id}/sessions", get(call_records::list_sessions))
+            .route("/communications/callRecords/{id}/sessions/{sid}", get(call_records::get_session))
+            .route("/communications/callRecords/{id}/sessions/{sid}/segments", get(call_records::list_segments))
+            .route(
+                "/communications/callRecords/{id}/sessions/{sid}/segments/{segid}",
+                get(call_records::get_segment),
+            )
+            .route("/communications/callRecords/{id}/participants_v2", get(call_records::list_participants))
+            .route(
+                "/communications/callRecords/{id}/participants_v2/{pid}",
+                get(call_records::get_participant),
+            )
+            .route("/communications/callRecords/{id}/organizer_v2", get(call_records::get_organizer))
+            .route("/$metadata", get(metadata::csdl))
+            .layer(axum::Extension(version))
+    };
+    let max_body = state.config.max_body_bytes;
+    Router::new()
+        .nest("/v1.0", versioned(ApiVersion::V1))
+        .nest("/beta", versioned(ApiVersion::Beta))
+        .route("/callrec/import", post(ingest::bulk_import))
+        .route("/openapi.json", get(metadata::openapi))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(unknown_resource)
+        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn(envelope::envelope))
+}
+
+/// Graph answers a URL it cannot map with 400 and names the segment it could not resolve.
+async fn unknown_resource(request: Request) -> ApiError {
+    let path = request.uri().path();
+    let segment = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or(path);
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        error::codes::BAD_REQUEST,
+        format!("Resource not found for the segment '{decoded}'."),
+    )
+}

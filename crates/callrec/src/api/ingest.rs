@@ -1,0 +1,233 @@
+//! callrec's write endpoints (Graph itself is read-only): create, replace and delete one record in Graph's
+//! shape, and a bulk NDJSON endpoint that runs the same pipeline as `callrec import`.
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use callrec_model::edm::Ticks;
+use callrec_model::prepare::prepare;
+use callrec_model::validate::validate_call_record;
+use callrec_store::{PutOutcome, Slice, WriteCondition};
+use serde_json::Value;
+
+use super::error::{ApiError, codes};
+use super::wire::{self, BaseUrl, ObjectWriter, encode_segment};
+use super::{ApiVersion, AppState};
+use crate::ingest::{self, IngestSummary};
+
+/// How many times a replace retries when another writer changed the record in between.
+const REPLACE_ATTEMPTS: usize = 8;
+
+fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media == "application/json" || media.ends_with("+json") {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            format!("A callRecord is sent as application/json, not '{ct}'."),
+        ))
+    }
+}
+
+fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::invalid_body("The request body is empty; send one callRecord as a JSON object."));
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::invalid_body(format!("$: the request body is not valid JSON: {e}")))
+}
+
+fn validation_error(e: callrec_model::validate::ValidationError) -> ApiError {
+    ApiError::invalid_body(format!("{}: {}", e.path, e.message))
+}
+
+/// `POST /communications/callRecords`: ingests one record. 201 when new; 200 when it replaced an older
+/// version or when an equal or newer version was already stored (the stored record is returned and the
+/// `callrec-ingest-outcome` header says `stale`).
+pub async fn post_record(
+    State(state): State<AppState>,
+    Extension(version): Extension<ApiVersion>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_json_content_type(&headers)?;
+    let value = parse_body(&body)?;
+    validate_call_record(&value).map_err(validation_error)?;
+    let Value::Object(map) = value else { unreachable!("the validator accepts only objects") };
+    let record = prepare(map);
+    let id = record.id.clone();
+    let tenant = state.tenant(&headers).to_owned();
+    let outcome = single_outcome(state.store.put_records(&tenant, vec![record], WriteCondition::NewerVersion).await?)?;
+    let base = BaseUrl::from_headers(&headers, version);
+    written_response(&state, &tenant, &base, &id, outcome).await
+}
+
+fn single_outcome(outcomes: Vec<PutOutcome>) -> Result<PutOutcome, ApiError> {
+    outcomes.into_iter().next().ok_or_else(|| ApiError::internal("the store reported no outcome for a write"))
+}
+
+async fn written_response(
+    state: &AppState,
+    tenant: &str,
+    base: &BaseUrl,
+    id: &str,
+    outcome: PutOutcome,
+) -> Result<Response, ApiError> {
+    let (status, label) = match outcome {
+        PutOutcome::Created => (StatusCode::CREATED, "created"),
+        PutOutcome::Replaced { .. } => (StatusCode::OK, "replaced"),
+        PutOutcome::Stale { .. } | PutOutcome::Conflict { .. } => (StatusCode::OK, "stale"),
+    };
+    let body = full_record(state, tenant, base, id).await?;
+    let mut response = wire::json_response(status, body, None);
+    let headers = response.headers_mut();
+    headers.insert("callrec-ingest-outcome", HeaderValue::from_static(label));
+    if let Ok(location) =
+        HeaderValue::from_str(&format!("{}/communications/callRecords/{}", base.root(), encode_segment(id)))
+    {
+        headers.insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// The whole stored record: every session with its segments and every participant, unpaged.
+pub async fn full_record(state: &AppState, tenant: &str, base: &BaseUrl, id: &str) -> Result<Vec<u8>, ApiError> {
+    let row = state
+        .store
+        .get_record(tenant, id)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("record {id} vanished right after it was written")))?;
+    let sessions = state
+        .store
+        .sessions(tenant, id, Slice { offset: 0, limit: row.session_count.max(1) }, true)
+        .await?
+        .unwrap_or_default();
+    let participants = state
+        .store
+        .participants(tenant, id, Slice { offset: 0, limit: row.participant_count.max(1) })
+        .await?
+        .unwrap_or_default();
+    let mut body = Vec::with_capacity(row.head.len() + 4096);
+    let mut obj = ObjectWriter::new(&mut body);
+    obj.string(
+        "@odata.context",
+        &base.context("communications/callRecords(sessions(segments()),participants_v2())/$entity"),
+    );
+    obj.members_of(&row.head);
+    if let Some(o) = &row.organizer {
+        obj.raw("organizer_v2", o);
+    }
+    obj.begin_field("participants_v2");
+    let out = obj.buffer();
+    out.push(b'[');
+    for (i, p) in participants.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&p.body);
+    }
+    out.push(b']');
+    obj.begin_field("sessions");
+    let out = obj.buffer();
+    out.push(b'[');
+    for (i, s) in sessions.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let mut session = ObjectWriter::new(out);
+        session.members_of(&s.head);
+        session.raw("segments", s.segments.as_deref().unwrap_or(b"[]"));
+        session.finish();
+    }
+    out.push(b']');
+    obj.finish();
+    Ok(body)
+}
+
+/// `PUT /communications/callRecords/{id}`: creates or replaces the record. A replacement whose body does not
+/// carry a higher `version` gets the stored version + 1 and a new `lastModifiedDateTime`.
+pub async fn put_record(
+    State(state): State<AppState>,
+    Extension(version): Extension<ApiVersion>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    check_json_content_type(&headers)?;
+    let mut value = parse_body(&body)?;
+    if let Value::Object(map) = &mut value {
+        match map.get("id") {
+            None => {
+                map.shift_insert(0, "id".to_owned(), Value::String(id.clone()));
+            }
+            Some(Value::String(body_id)) if *body_id == id => {}
+            Some(other) => {
+                return Err(ApiError::invalid_body(format!(
+                    "$.id: the body's id {other} differs from the id in the URL ('{id}')."
+                )));
+            }
+        }
+    }
+    validate_call_record(&value).map_err(validation_error)?;
+    let Value::Object(map) = value else { unreachable!("the validator accepts only objects") };
+    let body_version = map.get("version").and_then(Value::as_i64);
+    let tenant = state.tenant(&headers).to_owned();
+    let base = BaseUrl::from_headers(&headers, version);
+    for _ in 0..REPLACE_ATTEMPTS {
+        let stored = state.store.get_record(&tenant, &id).await?.map(|r| r.version);
+        let mut record = map.clone();
+        if let Some(v) = stored
+            && body_version.is_none_or(|b| b <= v)
+        {
+            record.insert("version".to_owned(), Value::from(v + 1));
+            record.insert("lastModifiedDateTime".to_owned(), Value::String(Ticks::now().to_string()));
+        }
+        let prepared = prepare(record);
+        let outcome =
+            single_outcome(state.store.put_records(&tenant, vec![prepared], WriteCondition::StoredVersionIs(stored)).await?)?;
+        if !matches!(outcome, PutOutcome::Conflict { .. }) {
+            return written_response(&state, &tenant, &base, &id, outcome).await;
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        codes::CONFLICT,
+        format!("The callRecord '{id}' kept changing while it was being replaced; try again."),
+    ))
+}
+
+/// `DELETE /communications/callRecords/{id}`.
+pub async fn delete_record(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let tenant = state.tenant(&headers).to_owned();
+    if state.store.delete_record(&tenant, &id).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(ApiError::not_found(format!("The callRecord '{id}' was not found.")))
+    }
+}
+
+/// `POST /callrec/import`: NDJSON (one record a line), a JSON array, or a Graph collection page, optionally
+/// gzip-compressed. Each bad record is rejected alone; the answer is the import summary.
+pub async fn bulk_import(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+    let tenant = state.tenant(&headers).to_owned();
+    let reader = ingest::maybe_gunzip(std::io::Cursor::new(body))
+        .map_err(|e| ApiError::invalid_body(format!("The request body cannot be read: {e}")))?;
+    let summary: IngestSummary = ingest::ingest_reader(state.store.clone(), &tenant, reader, |_| {})
+        .await
+        .map_err(|e| match e.downcast::<std::io::Error>() {
+            Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
+            Err(other) => ApiError::internal(other),
+        })?;
+    let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
+    Ok(wire::json_response(StatusCode::OK, body, None))
+}

@@ -1,0 +1,216 @@
+//! A callrec server started on `127.0.0.1:0` over a fresh store, and a small blocking client for it.
+
+use std::sync::Arc;
+
+use callrec::api::{self, ApiConfig, AppState};
+use callrec_store::Store;
+use serde_json::Value;
+
+pub struct TestServer {
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub runtime: tokio::runtime::Runtime,
+    agent: ureq::Agent,
+    _dir: tempfile::TempDir,
+}
+
+/// One response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Asserts a Graph error body with this status and code, and returns its message.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) -> String {
+        assert_eq!(self.status, status, "status of {}", self.text);
+        let body = self.json();
+        let error = &body["error"];
+        assert_eq!(error["code"], code, "code in {}", self.text);
+        let inner = &error["innerError"];
+        assert!(inner["request-id"].as_str().is_some_and(|s| !s.is_empty()), "request-id in {}", self.text);
+        assert!(inner["date"].as_str().is_some_and(|s| s.ends_with('Z')), "date in {}", self.text);
+        assert!(inner["client-request-id"].is_string(), "client-request-id in {}", self.text);
+        assert_eq!(self.header("request-id"), inner["request-id"].as_str(), "request-id header");
+        error["message"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let path = dir.path().join("test.db");
+        let store = runtime
+            .block_on(callrec::storage::open(path.to_str().expect("utf-8 path")))
+            .expect("open store");
+        let state = AppState::new(store.clone(), ApiConfig::default());
+        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        runtime.spawn(async move {
+            axum::serve(listener, api::app(state)).await.expect("serve");
+        });
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        TestServer { base: format!("http://{addr}"), store, runtime, agent, _dir: dir }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") { path.to_owned() } else { format!("{}{}", self.base, path) }
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.get_with(path, &[])
+    }
+
+    pub fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut req = self.agent.get(&self.url(path));
+        for (n, v) in headers {
+            req = req.header(*n, *v);
+        }
+        read(req.call())
+    }
+
+    pub fn send(&self, method: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+        let url = self.url(path);
+        let mut builder = ureq::http::Request::builder().method(method).uri(&url);
+        let mut has_ct = false;
+        for (n, v) in headers {
+            has_ct |= n.eq_ignore_ascii_case("content-type");
+            builder = builder.header(*n, *v);
+        }
+        if !has_ct && !body.is_empty() {
+            builder = builder.header("content-type", "application/json");
+        }
+        let request = builder.body(body.as_bytes().to_vec()).expect("request");
+        read(self.agent.run(request))
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send("POST", path, &body.to_string(), &[])
+    }
+
+    /// Ingests a record and asserts it was accepted.
+    #[track_caller]
+    pub fn ingest(&self, record: &Value) {
+        let reply = self.post("/v1.0/communications/callRecords", record);
+        assert!(reply.status == 201 || reply.status == 200, "ingest failed: {} {}", reply.status, reply.text);
+    }
+
+    /// Ingests many records through the bulk endpoint.
+    #[track_caller]
+    pub fn ingest_bulk(&self, records: &[Value]) -> Value {
+        let body: String = records.iter().map(|r| format!("{r}\n")).collect();
+        let reply = self.send("POST", "/callrec/import", &body, &[("content-type", "application/x-ndjson")]);
+        assert_eq!(reply.status, 200, "bulk import: {}", reply.text);
+        reply.json()
+    }
+}
+
+fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+    let mut response = result.expect("HTTP request failed");
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+        .collect();
+    let text = response.body_mut().with_config().limit(512 * 1024 * 1024).read_to_string().expect("body");
+    Reply { status, headers, text }
+}
+
+/// Reads one of the documentation's example files.
+pub fn example(name: &str) -> Value {
+    let path = format!("{}/../../spec/examples/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// A minimal valid peer-to-peer record with `sessions` sessions and `participants` participants.
+pub fn record(id: &str, start: &str, sessions: usize, participants: usize) -> Value {
+    let sessions: Vec<Value> = (0..sessions)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("s{i}"),
+                "modalities": ["audio"],
+                "startDateTime": start,
+                "endDateTime": start,
+                "isTest": false,
+                "caller": {"@odata.type": "#microsoft.graph.callRecords.serviceEndpoint", "userAgent": {"@odata.type": "#microsoft.graph.callRecords.serviceUserAgent", "role": "skypeForBusinessAudioVideoMcu", "headerValue": null, "applicationVersion": null}},
+                "callee": null,
+                "failureInfo": null,
+                "segments": [{"id": format!("g{i}"), "startDateTime": start, "endDateTime": start, "caller": null, "callee": null, "failureInfo": null, "media": []}]
+            })
+        })
+        .collect();
+    let participants: Vec<Value> = (0..participants)
+        .map(|i| serde_json::json!({"id": format!("p{i}"), "identity": {"user": {"id": format!("p{i}"), "displayName": format!("User {i}"), "tenantId": null}}, "administrativeUnitInfos": []}))
+        .collect();
+    serde_json::json!({
+        "id": id,
+        "version": 1,
+        "type": "groupCall",
+        "modalities": ["audio"],
+        "lastModifiedDateTime": start,
+        "startDateTime": start,
+        "endDateTime": start,
+        "joinWebUrl": null,
+        "organizer": null,
+        "participants": [],
+        "organizer_v2": {"id": "p0", "identity": {"user": {"id": "p0", "displayName": "User 0", "tenantId": null}}},
+        "participants_v2": participants,
+        "sessions": sessions
+    })
+}
+
+/// Drops OData annotations (`@odata.context`, `x@odata.nextLink`...) except `@odata.type`, recursively.
+pub fn without_annotations(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(k, _)| !k.contains('@') || k.as_str() == "@odata.type")
+                .map(|(k, v)| (k.clone(), without_annotations(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(without_annotations).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Asserts that every property `expected` shows is in `actual` with the same value (recursively; arrays
+/// must have the same length). Properties only in `actual` are allowed: the docs shorten their examples.
+#[track_caller]
+pub fn assert_contains(actual: &Value, expected: &Value, path: &str) {
+    match (actual, expected) {
+        (Value::Object(a), Value::Object(e)) => {
+            for (k, ev) in e {
+                let av = a.get(k).unwrap_or_else(|| panic!("{path}.{k} is missing; have keys {:?}", a.keys().collect::<Vec<_>>()));
+                assert_contains(av, ev, &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(a), Value::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{path}: array length");
+            for (i, (av, ev)) in a.iter().zip(e).enumerate() {
+                assert_contains(av, ev, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Number(a), Value::Number(e)) => {
+            assert_eq!(a.as_f64(), e.as_f64(), "{path}");
+        }
+        (a, e) => assert_eq!(a, e, "{path}"),
+    }
+}
