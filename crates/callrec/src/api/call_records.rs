@@ -15,7 +15,10 @@ use callrec_store::{RecordRow, SessionRow, Slice};
 use serde_json::Value;
 
 use super::error::ApiError;
-use super::options::{self, ListOptions, RecordOptions, SessionExpansion};
+use super::options::{
+    self, CALL_RECORD, ListOptions, ORGANIZER, PARTICIPANT, RecordOptions, SEGMENT, SESSION,
+    SessionExpansion,
+};
 use super::paging::{self, ListToken, SliceToken};
 use super::wire::{self, BaseUrl, ObjectWriter, Preferences, Shaping, encode_segment, key_literal};
 use super::{ApiVersion, AppState};
@@ -50,11 +53,18 @@ impl ReadContext {
     }
 
     fn record_path(&self, id: &str) -> String {
-        format!("{}/communications/callRecords/{}", self.base.root(), encode_segment(id))
+        format!(
+            "{}/communications/callRecords/{}",
+            self.base.root(),
+            encode_segment(id)
+        )
     }
 
     fn record_context(&self, id: &str, tail: &str) -> String {
-        self.base.context(&format!("communications/callRecords({}){tail}", key_literal(id)))
+        self.base.context(&format!(
+            "communications/callRecords({}){tail}",
+            key_literal(id)
+        ))
     }
 }
 
@@ -88,7 +98,10 @@ pub async fn list(
         opts.count |= token.count;
         page_size = token.page_size;
         remaining = token.remaining;
-        after = Some(Cursor { key: Ticks(token.after_key), id: token.after_id });
+        after = Some(Cursor {
+            key: Ticks(token.after_key),
+            id: token.after_id,
+        });
     } else if let Some(n) = cx.prefs.max_page_size {
         page_size = n.min(LIST_PAGE_MAX);
         page_size_applied = Some(page_size);
@@ -97,17 +110,35 @@ pub async fn list(
         Some(r) => (r.min(u64::from(page_size))) as usize,
         None => page_size as usize,
     };
-    let query = ListQuery { filter: opts.filter.clone(), order: opts.order, after, limit, count: opts.count };
+    let query = ListQuery {
+        filter: opts.filter.clone(),
+        order: opts.order,
+        after,
+        limit,
+        count: opts.count,
+    };
     let page = if limit == 0 && !opts.count {
-        callrec_store::RecordPage { items: Vec::new(), next: None, count: None }
+        callrec_store::RecordPage {
+            items: Vec::new(),
+            next: None,
+            count: None,
+        }
     } else {
         state.store.list_records(&cx.tenant, &query).await?
     };
 
     let mut body = Vec::with_capacity(1024 + page.items.len() * 1024);
     let mut top = ObjectWriter::new(&mut body);
-    let shape = opts.select.as_ref().map(|s| format!("({})", s.join(","))).unwrap_or_default();
-    top.string("@odata.context", &cx.base.context(&format!("communications/callRecords{shape}")));
+    let shape = opts
+        .select
+        .as_ref()
+        .map(|s| format!("({})", s.join(",")))
+        .unwrap_or_default();
+    top.string(
+        "@odata.context",
+        &cx.base
+            .context(&format!("communications/callRecords{shape}")),
+    );
     if let Some(count) = page.count {
         top.number("@odata.count", count);
     }
@@ -139,16 +170,28 @@ pub async fn list(
         };
         top.string(
             "@odata.nextLink",
-            &format!("{}/communications/callRecords?$skiptoken={}", cx.base.root(), paging::encode(&token)),
+            &format!(
+                "{}/communications/callRecords?$skiptoken={}",
+                cx.base.root(),
+                paging::encode(&token)
+            ),
         );
     }
     top.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(page_size_applied)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(page_size_applied),
+    ))
 }
 
 /// An option repeated beside a `$skiptoken` must say the same as the token (an SDK may re-add options to
 /// a nextLink); a different value would silently change the listing, so it is refused.
-fn merge_option(name: &str, explicit: &mut Option<String>, from_token: Option<String>) -> Result<(), ApiError> {
+fn merge_option(
+    name: &str,
+    explicit: &mut Option<String>,
+    from_token: Option<String>,
+) -> Result<(), ApiError> {
     match (explicit.as_deref(), from_token.as_deref()) {
         (Some(e), t) if Some(e.trim()) != t.map(str::trim) => Err(ApiError::bad_request(format!(
             "The query option '${name}' differs from the one this $skiptoken was made with; follow @odata.nextLink as it is."
@@ -160,11 +203,16 @@ fn merge_option(name: &str, explicit: &mut Option<String>, from_token: Option<St
     }
 }
 
-fn write_list_item(out: &mut Vec<u8>, cx: &ReadContext, row: &RecordRow, select: Option<&[String]>) {
+fn write_list_item(
+    out: &mut Vec<u8>,
+    cx: &ReadContext,
+    row: &RecordRow,
+    select: Option<&[String]>,
+) {
     let mut item = ObjectWriter::new(out);
     if select.is_some() || cx.shaping.omit_nulls {
         let mut head = Vec::with_capacity(row.head.len());
-        wire::write_piece(&mut head, &row.head, &cx.shaping, select);
+        wire::write_piece(&mut head, &row.head, CALL_RECORD, &cx.shaping, select);
         item.members_of(&head);
     } else {
         item.members_of(&row.head);
@@ -174,10 +222,13 @@ fn write_list_item(out: &mut Vec<u8>, cx: &ReadContext, row: &RecordRow, select:
 }
 
 fn write_organizer(item: &mut ObjectWriter<'_>, cx: &ReadContext, row: &RecordRow) {
-    item.string("organizer_v2@odata.context", &cx.record_context(&row.id, "/organizer_v2/$entity"));
+    item.string(
+        "organizer_v2@odata.context",
+        &cx.record_context(&row.id, "/organizer_v2/$entity"),
+    );
     item.begin_field("organizer_v2");
     match &row.organizer {
-        Some(o) => wire::write_piece(item.buffer(), o, &cx.shaping, None),
+        Some(o) => wire::write_piece(item.buffer(), o, ORGANIZER, &cx.shaping, None),
         None => item.buffer().extend_from_slice(b"null"),
     }
 }
@@ -192,11 +243,23 @@ pub async fn get_record(
 ) -> Result<Response, ApiError> {
     let cx = ReadContext::new(&state, version, &headers)?;
     let opts = RecordOptions::parse(&options::raw(uri.query())?)?;
-    let row = state.store.get_record(&cx.tenant, &id).await?.ok_or_else(|| not_found("callRecord", &id))?;
+    let row = state
+        .store
+        .get_record(&cx.tenant, &id)
+        .await?
+        .ok_or_else(|| not_found("callRecord", &id))?;
     let sessions = match &opts.sessions {
         Some(e) => state
             .store
-            .sessions(&cx.tenant, &id, Slice { offset: 0, limit: SESSION_PAGE }, e.segments)
+            .sessions(
+                &cx.tenant,
+                &id,
+                Slice {
+                    offset: 0,
+                    limit: SESSION_PAGE,
+                },
+                e.segments,
+            )
             .await?
             .ok_or_else(|| not_found("callRecord", &id))?,
         None => Vec::new(),
@@ -204,7 +267,14 @@ pub async fn get_record(
     let participants = match &opts.participants {
         Some(_) => state
             .store
-            .participants(&cx.tenant, &id, Slice { offset: 0, limit: PARTICIPANT_PAGE })
+            .participants(
+                &cx.tenant,
+                &id,
+                Slice {
+                    offset: 0,
+                    limit: PARTICIPANT_PAGE,
+                },
+            )
             .await?
             .ok_or_else(|| not_found("callRecord", &id))?,
         None => Vec::new(),
@@ -214,18 +284,30 @@ pub async fn get_record(
     let mut obj = ObjectWriter::new(&mut body);
     obj.string(
         "@odata.context",
-        &cx.base.context(&format!("communications/callRecords{}/$entity", opts.context_shape())),
+        &cx.base.context(&format!(
+            "communications/callRecords{}/$entity",
+            opts.context_shape()
+        )),
     );
     let head_select = opts.select.as_ref().map(|s| s.to_vec());
     if head_select.is_some() || cx.shaping.omit_nulls {
         let mut head = Vec::with_capacity(row.head.len());
-        wire::write_piece(&mut head, &row.head, &cx.shaping, head_select.as_deref());
+        wire::write_piece(
+            &mut head,
+            &row.head,
+            CALL_RECORD,
+            &cx.shaping,
+            head_select.as_deref(),
+        );
         obj.members_of(&head);
     } else {
         obj.members_of(&row.head);
     }
     write_organizer(&mut obj, &cx, &row);
-    obj.string("participants_v2@odata.context", &cx.record_context(&row.id, "/participants_v2/$entity"));
+    obj.string(
+        "participants_v2@odata.context",
+        &cx.record_context(&row.id, "/participants_v2/$entity"),
+    );
     if let Some(select) = &opts.participants {
         obj.begin_field("participants_v2");
         write_participants(obj.buffer(), &cx, &participants, select.as_deref());
@@ -240,7 +322,11 @@ pub async fn get_record(
             };
             obj.string(
                 "participants_v2@odata.nextLink",
-                &format!("{}/participants_v2?$skiptoken={}", cx.record_path(&row.id), paging::encode(&token)),
+                &format!(
+                    "{}/participants_v2?$skiptoken={}",
+                    cx.record_path(&row.id),
+                    paging::encode(&token)
+                ),
             );
         }
     }
@@ -251,15 +337,29 @@ pub async fn get_record(
             let token = session_token(&cx, &row.id, expansion, SESSION_PAGE, SESSION_PAGE);
             obj.string(
                 "sessions@odata.nextLink",
-                &format!("{}/sessions?$skiptoken={}", cx.record_path(&row.id), paging::encode(&token)),
+                &format!(
+                    "{}/sessions?$skiptoken={}",
+                    cx.record_path(&row.id),
+                    paging::encode(&token)
+                ),
             );
         }
     }
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(None)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(None),
+    ))
 }
 
-fn session_token(cx: &ReadContext, record_id: &str, e: &SessionExpansion, page_size: u32, offset: u32) -> SliceToken {
+fn session_token(
+    cx: &ReadContext,
+    record_id: &str,
+    e: &SessionExpansion,
+    page_size: u32,
+    offset: u32,
+) -> SliceToken {
     let expand = e.segments.then(|| match &e.segment_select {
         Some(s) => format!("segments($select={})", s.join(",")),
         None => "segments".to_owned(),
@@ -274,7 +374,12 @@ fn session_token(cx: &ReadContext, record_id: &str, e: &SessionExpansion, page_s
     }
 }
 
-fn write_sessions(out: &mut Vec<u8>, cx: &ReadContext, sessions: &[SessionRow], e: &SessionExpansion) {
+fn write_sessions(
+    out: &mut Vec<u8>,
+    cx: &ReadContext,
+    sessions: &[SessionRow],
+    e: &SessionExpansion,
+) {
     out.push(b'[');
     for (i, s) in sessions.iter().enumerate() {
         if i > 0 {
@@ -287,9 +392,15 @@ fn write_sessions(out: &mut Vec<u8>, cx: &ReadContext, sessions: &[SessionRow], 
 
 fn write_session(out: &mut Vec<u8>, cx: &ReadContext, s: &SessionRow, e: &SessionExpansion) {
     let mut obj = ObjectWriter::new(out);
-    if e.select.is_some() || needs_reshape(&cx.shaping, &s.head) {
+    if e.select.is_some() || wire::needs_reshape(&cx.shaping, &s.head) {
         let mut head = Vec::with_capacity(s.head.len());
-        wire::write_piece(&mut head, &s.head, &cx.shaping, e.select.as_deref());
+        wire::write_piece(
+            &mut head,
+            &s.head,
+            SESSION,
+            &cx.shaping,
+            e.select.as_deref(),
+        );
         obj.members_of(&head);
     } else {
         obj.members_of(&s.head);
@@ -297,17 +408,17 @@ fn write_session(out: &mut Vec<u8>, cx: &ReadContext, s: &SessionRow, e: &Sessio
     if e.segments {
         obj.begin_field("segments");
         match &s.segments {
-            Some(seg) => wire::write_piece(obj.buffer(), seg, &cx.shaping, e.segment_select.as_deref()),
+            Some(seg) => wire::write_piece(
+                obj.buffer(),
+                seg,
+                SEGMENT,
+                &cx.shaping,
+                e.segment_select.as_deref(),
+            ),
             None => obj.buffer().extend_from_slice(b"[]"),
         }
     }
     obj.finish();
-}
-
-fn needs_reshape(shaping: &Shaping, piece: &[u8]) -> bool {
-    shaping.omit_nulls
-        || (!shaping.include_unknown_enum_members
-            && memchr::memmem::find(piece, b"\"azureCommunicationServices\"").is_some())
 }
 
 fn write_participants(
@@ -321,7 +432,7 @@ fn write_participants(
         if i > 0 {
             out.push(b',');
         }
-        wire::write_piece(out, &p.body, &cx.shaping, select);
+        wire::write_piece(out, &p.body, PARTICIPANT, &cx.shaping, select);
     }
     out.push(b']');
 }
@@ -363,7 +474,8 @@ pub async fn list_sessions(
     let cx = ReadContext::new(&state, version, &headers)?;
     let raw = options::raw(uri.query())?;
     let mut expansion = options::sessions_options(&raw, "sessions")?;
-    let (token, page_size, offset, applied) = slice_of(&cx, &id, raw.skiptoken.as_deref(), SESSION_PAGE)?;
+    let (token, page_size, offset, applied) =
+        slice_of(&cx, &id, raw.skiptoken.as_deref(), SESSION_PAGE)?;
     if let Some(token) = &token {
         let mut merged = raw.clone();
         let mut expand = raw.expand.clone();
@@ -375,10 +487,22 @@ pub async fn list_sessions(
         merged.skiptoken = None;
         expansion = options::sessions_options(&merged, "sessions")?;
     }
-    let row = state.store.get_record(&cx.tenant, &id).await?.ok_or_else(|| not_found("callRecord", &id))?;
+    let row = state
+        .store
+        .get_record(&cx.tenant, &id)
+        .await?
+        .ok_or_else(|| not_found("callRecord", &id))?;
     let sessions = state
         .store
-        .sessions(&cx.tenant, &id, Slice { offset, limit: page_size }, expansion.segments)
+        .sessions(
+            &cx.tenant,
+            &id,
+            Slice {
+                offset,
+                limit: page_size,
+            },
+            expansion.segments,
+        )
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
     let mut body = Vec::with_capacity(4096);
@@ -389,10 +513,21 @@ pub async fn list_sessions(
     let next = offset.saturating_add(page_size);
     if next < row.session_count {
         let token = session_token(&cx, &id, &expansion, page_size, next);
-        obj.string("@odata.nextLink", &format!("{}/sessions?$skiptoken={}", cx.record_path(&id), paging::encode(&token)));
+        obj.string(
+            "@odata.nextLink",
+            &format!(
+                "{}/sessions?$skiptoken={}",
+                cx.record_path(&id),
+                paging::encode(&token)
+            ),
+        );
     }
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(applied)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(applied),
+    ))
 }
 
 /// `GET /communications/callRecords/{id}/sessions/{sid}`.
@@ -407,35 +542,58 @@ pub async fn get_session(
     let raw = options::raw(uri.query())?;
     let expansion = options::sessions_options(&raw, "a session")?;
     if raw.skiptoken.is_some() {
-        return Err(ApiError::bad_request("The query option '$skiptoken' is not supported on a session."));
+        return Err(ApiError::bad_request(
+            "The query option '$skiptoken' is not supported on a session.",
+        ));
     }
     let session = find_session(&state, &cx, &id, &sid).await?;
     let mut body = Vec::with_capacity(4096);
     let mut obj = ObjectWriter::new(&mut body);
-    obj.string("@odata.context", &cx.record_context(&id, "/sessions/$entity"));
+    obj.string(
+        "@odata.context",
+        &cx.record_context(&id, "/sessions/$entity"),
+    );
     let mut inner = Vec::new();
     write_session(&mut inner, &cx, &session, &expansion);
     obj.members_of(&inner);
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(None)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(None),
+    ))
 }
 
-async fn find_session(state: &AppState, cx: &ReadContext, id: &str, sid: &str) -> Result<SessionRow, ApiError> {
+async fn find_session(
+    state: &AppState,
+    cx: &ReadContext,
+    id: &str,
+    sid: &str,
+) -> Result<SessionRow, ApiError> {
     match state.store.session(&cx.tenant, id, sid).await? {
         Some(s) => Ok(s),
-        None if state.store.get_record(&cx.tenant, id).await?.is_none() => Err(not_found("callRecord", id)),
+        None if state.store.get_record(&cx.tenant, id).await?.is_none() => {
+            Err(not_found("callRecord", id))
+        }
         None => Err(not_found("session", sid)),
     }
 }
 
 /// The segments of a session, parsed (a session holds few of them).
-async fn segments_of(state: &AppState, cx: &ReadContext, id: &str, sid: &str) -> Result<Vec<Value>, ApiError> {
+async fn segments_of(
+    state: &AppState,
+    cx: &ReadContext,
+    id: &str,
+    sid: &str,
+) -> Result<Vec<Value>, ApiError> {
     let session = find_session(state, cx, id, sid).await?;
     let bytes = session.segments.unwrap_or_else(|| b"[]".to_vec());
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Array(items)) => Ok(items),
         Ok(_) => Ok(Vec::new()),
-        Err(e) => Err(ApiError::internal(format!("stored segments of {id}/{sid} are not JSON: {e}"))),
+        Err(e) => Err(ApiError::internal(format!(
+            "stored segments of {id}/{sid} are not JSON: {e}"
+        ))),
     }
 }
 
@@ -448,7 +606,12 @@ pub async fn list_segments(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let cx = ReadContext::new(&state, version, &headers)?;
-    let select = options::select_only(&options::raw(uri.query())?, "segments", options::SEGMENT, false)?;
+    let select = options::select_only(
+        &options::raw(uri.query())?,
+        "segments",
+        options::SEGMENT,
+        false,
+    )?;
     let segments = segments_of(&state, &cx, &id, &sid).await?;
     let mut body = Vec::with_capacity(4096);
     let mut obj = ObjectWriter::new(&mut body);
@@ -458,9 +621,19 @@ pub async fn list_segments(
     );
     obj.begin_field("value");
     let array = serde_json::to_vec(&segments).expect("a JSON value always serializes");
-    wire::write_piece(obj.buffer(), &array, &cx.shaping, select.as_deref());
+    wire::write_piece(
+        obj.buffer(),
+        &array,
+        SEGMENT,
+        &cx.shaping,
+        select.as_deref(),
+    );
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(None)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(None),
+    ))
 }
 
 /// `GET /communications/callRecords/{id}/sessions/{sid}/segments/{segid}`.
@@ -472,7 +645,12 @@ pub async fn get_segment(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let cx = ReadContext::new(&state, version, &headers)?;
-    let select = options::select_only(&options::raw(uri.query())?, "a segment", options::SEGMENT, false)?;
+    let select = options::select_only(
+        &options::raw(uri.query())?,
+        "a segment",
+        options::SEGMENT,
+        false,
+    )?;
     let segments = segments_of(&state, &cx, &id, &sid).await?;
     let segment = segments
         .into_iter()
@@ -482,14 +660,21 @@ pub async fn get_segment(
     let mut obj = ObjectWriter::new(&mut body);
     obj.string(
         "@odata.context",
-        &cx.record_context(&id, &format!("/sessions({})/segments/$entity", key_literal(&sid))),
+        &cx.record_context(
+            &id,
+            &format!("/sessions({})/segments/$entity", key_literal(&sid)),
+        ),
     );
     let mut inner = Vec::new();
     let piece = serde_json::to_vec(&segment).expect("a JSON value always serializes");
-    wire::write_piece(&mut inner, &piece, &cx.shaping, select.as_deref());
+    wire::write_piece(&mut inner, &piece, SEGMENT, &cx.shaping, select.as_deref());
     obj.members_of(&inner);
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(None)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(None),
+    ))
 }
 
 /// `GET /communications/callRecords/{id}/participants_v2`.
@@ -503,7 +688,8 @@ pub async fn list_participants(
     let cx = ReadContext::new(&state, version, &headers)?;
     let raw = options::raw(uri.query())?;
     let mut select = options::select_only(&raw, "participants_v2", options::PARTICIPANT, true)?;
-    let (token, page_size, offset, applied) = slice_of(&cx, &id, raw.skiptoken.as_deref(), PARTICIPANT_PAGE)?;
+    let (token, page_size, offset, applied) =
+        slice_of(&cx, &id, raw.skiptoken.as_deref(), PARTICIPANT_PAGE)?;
     let mut select_text = raw.select.clone();
     if let Some(token) = &token {
         merge_option("select", &mut select_text, token.select.clone())?;
@@ -512,15 +698,29 @@ pub async fn list_participants(
             None => None,
         };
     }
-    let row = state.store.get_record(&cx.tenant, &id).await?.ok_or_else(|| not_found("callRecord", &id))?;
+    let row = state
+        .store
+        .get_record(&cx.tenant, &id)
+        .await?
+        .ok_or_else(|| not_found("callRecord", &id))?;
     let participants = state
         .store
-        .participants(&cx.tenant, &id, Slice { offset, limit: page_size })
+        .participants(
+            &cx.tenant,
+            &id,
+            Slice {
+                offset,
+                limit: page_size,
+            },
+        )
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
     let mut body = Vec::with_capacity(4096);
     let mut obj = ObjectWriter::new(&mut body);
-    obj.string("@odata.context", &cx.record_context(&id, "/participants_v2"));
+    obj.string(
+        "@odata.context",
+        &cx.record_context(&id, "/participants_v2"),
+    );
     obj.begin_field("value");
     write_participants(obj.buffer(), &cx, &participants, select.as_deref());
     let next = offset.saturating_add(page_size);
@@ -535,11 +735,19 @@ pub async fn list_participants(
         };
         obj.string(
             "@odata.nextLink",
-            &format!("{}/participants_v2?$skiptoken={}", cx.record_path(&id), paging::encode(&token)),
+            &format!(
+                "{}/participants_v2?$skiptoken={}",
+                cx.record_path(&id),
+                paging::encode(&token)
+            ),
         );
     }
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(applied)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(applied),
+    ))
 }
 
 /// `GET /communications/callRecords/{id}/participants_v2/{pid}`.
@@ -551,20 +759,40 @@ pub async fn get_participant(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let cx = ReadContext::new(&state, version, &headers)?;
-    let select = options::select_only(&options::raw(uri.query())?, "a participant", options::PARTICIPANT, false)?;
+    let select = options::select_only(
+        &options::raw(uri.query())?,
+        "a participant",
+        options::PARTICIPANT,
+        false,
+    )?;
     let participant = match state.store.participant(&cx.tenant, &id, &pid).await? {
         Some(p) => p,
-        None if state.store.get_record(&cx.tenant, &id).await?.is_none() => return Err(not_found("callRecord", &id)),
+        None if state.store.get_record(&cx.tenant, &id).await?.is_none() => {
+            return Err(not_found("callRecord", &id));
+        }
         None => return Err(not_found("participant", &pid)),
     };
     let mut body = Vec::with_capacity(1024);
     let mut obj = ObjectWriter::new(&mut body);
-    obj.string("@odata.context", &cx.record_context(&id, "/participants_v2/$entity"));
+    obj.string(
+        "@odata.context",
+        &cx.record_context(&id, "/participants_v2/$entity"),
+    );
     let mut inner = Vec::new();
-    wire::write_piece(&mut inner, &participant.body, &cx.shaping, select.as_deref());
+    wire::write_piece(
+        &mut inner,
+        &participant.body,
+        PARTICIPANT,
+        &cx.shaping,
+        select.as_deref(),
+    );
     obj.members_of(&inner);
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(None)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(None),
+    ))
 }
 
 /// `GET /communications/callRecords/{id}/organizer_v2`.
@@ -576,18 +804,39 @@ pub async fn get_organizer(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let cx = ReadContext::new(&state, version, &headers)?;
-    let select = options::select_only(&options::raw(uri.query())?, "organizer_v2", options::PARTICIPANT, false)?;
-    let row = state.store.get_record(&cx.tenant, &id).await?.ok_or_else(|| not_found("callRecord", &id))?;
-    let organizer = row
-        .organizer
-        .as_ref()
-        .ok_or_else(|| ApiError::not_found(format!("The callRecord '{id}' has no organizer_v2.")))?;
+    let select = options::select_only(
+        &options::raw(uri.query())?,
+        "organizer_v2",
+        options::PARTICIPANT,
+        false,
+    )?;
+    let row = state
+        .store
+        .get_record(&cx.tenant, &id)
+        .await?
+        .ok_or_else(|| not_found("callRecord", &id))?;
+    let organizer = row.organizer.as_ref().ok_or_else(|| {
+        ApiError::not_found(format!("The callRecord '{id}' has no organizer_v2."))
+    })?;
     let mut body = Vec::with_capacity(1024);
     let mut obj = ObjectWriter::new(&mut body);
-    obj.string("@odata.context", &cx.record_context(&id, "/organizer_v2/$entity"));
+    obj.string(
+        "@odata.context",
+        &cx.record_context(&id, "/organizer_v2/$entity"),
+    );
     let mut inner = Vec::new();
-    wire::write_piece(&mut inner, organizer, &cx.shaping, select.as_deref());
+    wire::write_piece(
+        &mut inner,
+        organizer,
+        ORGANIZER,
+        &cx.shaping,
+        select.as_deref(),
+    );
     obj.members_of(&inner);
     obj.finish();
-    Ok(wire::json_response(StatusCode::OK, body, cx.prefs.applied(None)))
+    Ok(wire::json_response(
+        StatusCode::OK,
+        body,
+        cx.prefs.applied(None),
+    ))
 }

@@ -26,18 +26,27 @@ pub async fn envelope(mut request: Request, next: Next) -> Response {
         .get("client-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    request.extensions_mut().insert(RequestIds { request_id: request_id.clone(), client_request_id: client_request_id.clone() });
+    request.extensions_mut().insert(RequestIds {
+        request_id: request_id.clone(),
+        client_request_id: client_request_id.clone(),
+    });
     let mut response = next.run(request).await;
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let status = response.status();
     if status.is_client_error() || status.is_server_error() {
-        let info = response.extensions_mut().remove::<ErrorInfo>().unwrap_or_else(|| describe_status(status));
+        let info = response
+            .extensions_mut()
+            .remove::<ErrorInfo>()
+            .unwrap_or_else(|| describe_status(status));
         if status.is_server_error() {
             tracing::warn!(%status, code = info.code, "request failed");
         }
         let body = error_body(&info, &request_id, client_request_id.as_deref(), &date);
         let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         headers.remove(header::CONTENT_LENGTH);
         *response.body_mut() = Body::from(body);
     }
@@ -54,11 +63,19 @@ pub async fn envelope(mut request: Request, next: Next) -> Response {
     response
 }
 
-fn error_body(info: &ErrorInfo, request_id: &str, client_request_id: Option<&str>, date: &str) -> Vec<u8> {
+fn error_body(
+    info: &ErrorInfo,
+    request_id: &str,
+    client_request_id: Option<&str>,
+    date: &str,
+) -> Vec<u8> {
     let iso_date = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| date.to_owned());
     let body = serde_json::json!({
         "error": {

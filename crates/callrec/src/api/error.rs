@@ -26,7 +26,11 @@ pub struct ErrorInfo {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, code, message: message.into() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// A malformed or unsupported query option, path or header.
@@ -69,7 +73,10 @@ impl From<callrec_model::odata::QueryError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = self.status.into_response();
-        response.extensions_mut().insert(ErrorInfo { code: self.code, message: self.message });
+        response.extensions_mut().insert(ErrorInfo {
+            code: self.code,
+            message: self.message,
+        });
         response
     }
 }
@@ -91,13 +98,33 @@ pub mod codes {
 /// The code and a generic message for a bare error status that no handler described.
 pub fn describe_status(status: StatusCode) -> ErrorInfo {
     let (code, message) = match status {
-        StatusCode::NOT_FOUND => (codes::ITEM_NOT_FOUND, "The requested resource does not exist."),
-        StatusCode::METHOD_NOT_ALLOWED => (codes::METHOD_NOT_ALLOWED, "The HTTP method is not allowed on this resource."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (codes::UNSUPPORTED_MEDIA_TYPE, "The request body's Content-Type is not supported here."),
-        StatusCode::PAYLOAD_TOO_LARGE => (codes::PAYLOAD_TOO_LARGE, "The request body is too large."),
-        StatusCode::SERVICE_UNAVAILABLE => (codes::SERVICE_NOT_AVAILABLE, "The service is not available; try again later."),
+        StatusCode::NOT_FOUND => (
+            codes::ITEM_NOT_FOUND,
+            "The requested resource does not exist.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            codes::METHOD_NOT_ALLOWED,
+            "The HTTP method is not allowed on this resource.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            "The request body's Content-Type is not supported here.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            (codes::PAYLOAD_TOO_LARGE, "The request body is too large.")
+        }
+        StatusCode::SERVICE_UNAVAILABLE => (
+            codes::SERVICE_NOT_AVAILABLE,
+            "The service is not available; try again later.",
+        ),
         s if s.is_client_error() => (codes::BAD_REQUEST, "The request is not valid."),
-        _ => (codes::GENERAL_EXCEPTION, "An internal error occurred; the request was not completed."),
+        _ => (
+            codes::GENERAL_EXCEPTION,
+            "An internal error occurred; the request was not completed.",
+        ),
     };
-    ErrorInfo { code, message: message.to_owned() }
+    ErrorInfo {
+        code,
+        message: message.to_owned(),
+    }
 }

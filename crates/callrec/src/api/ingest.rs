@@ -21,10 +21,18 @@ use crate::ingest::{self, IngestSummary};
 const REPLACE_ATTEMPTS: usize = 8;
 
 fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return Ok(());
     };
-    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if media == "application/json" || media.ends_with("+json") {
         Ok(())
     } else {
@@ -38,9 +46,12 @@ fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
 
 fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid_body("The request body is empty; send one callRecord as a JSON object."));
+        return Err(ApiError::invalid_body(
+            "The request body is empty; send one callRecord as a JSON object.",
+        ));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::invalid_body(format!("$: the request body is not valid JSON: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::invalid_body(format!("$: the request body is not valid JSON: {e}")))
 }
 
 fn validation_error(e: callrec_model::validate::ValidationError) -> ApiError {
@@ -59,17 +70,27 @@ pub async fn post_record(
     check_json_content_type(&headers)?;
     let value = parse_body(&body)?;
     validate_call_record(&value).map_err(validation_error)?;
-    let Value::Object(map) = value else { unreachable!("the validator accepts only objects") };
+    let Value::Object(map) = value else {
+        unreachable!("the validator accepts only objects")
+    };
     let record = prepare(map);
     let id = record.id.clone();
     let tenant = state.tenant(&headers).to_owned();
-    let outcome = single_outcome(state.store.put_records(&tenant, vec![record], WriteCondition::NewerVersion).await?)?;
+    let outcome = single_outcome(
+        state
+            .store
+            .put_records(&tenant, vec![record], WriteCondition::NewerVersion)
+            .await?,
+    )?;
     let base = BaseUrl::from_headers(&headers, version);
     written_response(&state, &tenant, &base, &id, outcome).await
 }
 
 fn single_outcome(outcomes: Vec<PutOutcome>) -> Result<PutOutcome, ApiError> {
-    outcomes.into_iter().next().ok_or_else(|| ApiError::internal("the store reported no outcome for a write"))
+    outcomes
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal("the store reported no outcome for a write"))
 }
 
 async fn written_response(
@@ -88,29 +109,49 @@ async fn written_response(
     let mut response = wire::json_response(status, body, None);
     let headers = response.headers_mut();
     headers.insert("callrec-ingest-outcome", HeaderValue::from_static(label));
-    if let Ok(location) =
-        HeaderValue::from_str(&format!("{}/communications/callRecords/{}", base.root(), encode_segment(id)))
-    {
+    if let Ok(location) = HeaderValue::from_str(&format!(
+        "{}/communications/callRecords/{}",
+        base.root(),
+        encode_segment(id)
+    )) {
         headers.insert(header::LOCATION, location);
     }
     Ok(response)
 }
 
 /// The whole stored record: every session with its segments and every participant, unpaged.
-pub async fn full_record(state: &AppState, tenant: &str, base: &BaseUrl, id: &str) -> Result<Vec<u8>, ApiError> {
-    let row = state
-        .store
-        .get_record(tenant, id)
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("record {id} vanished right after it was written")))?;
+pub async fn full_record(
+    state: &AppState,
+    tenant: &str,
+    base: &BaseUrl,
+    id: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let row = state.store.get_record(tenant, id).await?.ok_or_else(|| {
+        ApiError::internal(format!("record {id} vanished right after it was written"))
+    })?;
     let sessions = state
         .store
-        .sessions(tenant, id, Slice { offset: 0, limit: row.session_count.max(1) }, true)
+        .sessions(
+            tenant,
+            id,
+            Slice {
+                offset: 0,
+                limit: row.session_count.max(1),
+            },
+            true,
+        )
         .await?
         .unwrap_or_default();
     let participants = state
         .store
-        .participants(tenant, id, Slice { offset: 0, limit: row.participant_count.max(1) })
+        .participants(
+            tenant,
+            id,
+            Slice {
+                offset: 0,
+                limit: row.participant_count.max(1),
+            },
+        )
         .await?
         .unwrap_or_default();
     let mut body = Vec::with_capacity(row.head.len() + 4096);
@@ -175,22 +216,39 @@ pub async fn put_record(
         }
     }
     validate_call_record(&value).map_err(validation_error)?;
-    let Value::Object(map) = value else { unreachable!("the validator accepts only objects") };
+    let Value::Object(map) = value else {
+        unreachable!("the validator accepts only objects")
+    };
     let body_version = map.get("version").and_then(Value::as_i64);
     let tenant = state.tenant(&headers).to_owned();
     let base = BaseUrl::from_headers(&headers, version);
     for _ in 0..REPLACE_ATTEMPTS {
-        let stored = state.store.get_record(&tenant, &id).await?.map(|r| r.version);
+        let stored = state
+            .store
+            .get_record(&tenant, &id)
+            .await?
+            .map(|r| r.version);
         let mut record = map.clone();
         if let Some(v) = stored
             && body_version.is_none_or(|b| b <= v)
         {
             record.insert("version".to_owned(), Value::from(v + 1));
-            record.insert("lastModifiedDateTime".to_owned(), Value::String(Ticks::now().to_string()));
+            record.insert(
+                "lastModifiedDateTime".to_owned(),
+                Value::String(Ticks::now().to_string()),
+            );
         }
         let prepared = prepare(record);
-        let outcome =
-            single_outcome(state.store.put_records(&tenant, vec![prepared], WriteCondition::StoredVersionIs(stored)).await?)?;
+        let outcome = single_outcome(
+            state
+                .store
+                .put_records(
+                    &tenant,
+                    vec![prepared],
+                    WriteCondition::StoredVersionIs(stored),
+                )
+                .await?,
+        )?;
         if !matches!(outcome, PutOutcome::Conflict { .. }) {
             return written_response(&state, &tenant, &base, &id, outcome).await;
         }
@@ -212,22 +270,29 @@ pub async fn delete_record(
     if state.store.delete_record(&tenant, &id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
-        Err(ApiError::not_found(format!("The callRecord '{id}' was not found.")))
+        Err(ApiError::not_found(format!(
+            "The callRecord '{id}' was not found."
+        )))
     }
 }
 
 /// `POST /callrec/import`: NDJSON (one record a line), a JSON array, or a Graph collection page, optionally
 /// gzip-compressed. Each bad record is rejected alone; the answer is the import summary.
-pub async fn bulk_import(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, ApiError> {
+pub async fn bulk_import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let tenant = state.tenant(&headers).to_owned();
     let reader = ingest::maybe_gunzip(std::io::Cursor::new(body))
         .map_err(|e| ApiError::invalid_body(format!("The request body cannot be read: {e}")))?;
-    let summary: IngestSummary = ingest::ingest_reader(state.store.clone(), &tenant, reader, |_| {})
-        .await
-        .map_err(|e| match e.downcast::<std::io::Error>() {
-            Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
-            Err(other) => ApiError::internal(other),
-        })?;
+    let summary: IngestSummary =
+        ingest::ingest_reader(state.store.clone(), &tenant, reader, |_| {})
+            .await
+            .map_err(|e| match e.downcast::<std::io::Error>() {
+                Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
+                Err(other) => ApiError::internal(other),
+            })?;
     let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
     Ok(wire::json_response(StatusCode::OK, body, None))
 }

@@ -10,18 +10,20 @@ use axum::response::{IntoResponse, Response};
 /// `microsoft.graph.callRecords` schema, and their annotations.
 pub async fn csdl() -> Response {
     let mut response = (StatusCode::OK, metadata_document()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml"),
+    );
     response
 }
 
 /// `GET /openapi.json`.
 pub async fn openapi() -> Response {
     let mut response = (StatusCode::OK, crate::openapi::document_json()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -81,7 +83,9 @@ fn schema_elements(xml: &str) -> Vec<&str> {
     let mut rest = xml;
     let mut offset = 0;
     while let Some(start) = rest.find("<Schema ") {
-        let Some(end) = rest[start..].find("</Schema>") else { break };
+        let Some(end) = rest[start..].find("</Schema>") else {
+            break;
+        };
         let end = start + end + "</Schema>".len();
         out.push(&xml[offset + start..offset + end]);
         offset += end;

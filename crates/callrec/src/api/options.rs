@@ -14,6 +14,7 @@ pub const CALL_RECORD: &str = "microsoft.graph.callRecords.callRecord";
 pub const SESSION: &str = "microsoft.graph.callRecords.session";
 pub const SEGMENT: &str = "microsoft.graph.callRecords.segment";
 pub const PARTICIPANT: &str = "microsoft.graph.callRecords.participant";
+pub const ORGANIZER: &str = "microsoft.graph.callRecords.organizer";
 
 /// The property names of an entity type that `$select` may name.
 pub fn selectable(type_name: &str) -> Vec<&'static str> {
@@ -38,7 +39,11 @@ fn refuse(raw: &RawOptions, resource: &str, allowed: &[&str]) -> Result<(), ApiE
                 if allowed.is_empty() {
                     "none".to_owned()
                 } else {
-                    allowed.iter().map(|a| format!("${a}")).collect::<Vec<_>>().join(", ")
+                    allowed
+                        .iter()
+                        .map(|a| format!("${a}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             )));
         }
@@ -62,8 +67,15 @@ pub struct ListOptions {
 
 impl ListOptions {
     pub fn parse(raw: &RawOptions) -> Result<Self, ApiError> {
-        refuse(raw, "callRecords", &["filter", "select", "orderby", "top", "count", "skiptoken"])?;
-        let mut o = ListOptions { skiptoken: raw.skiptoken.clone(), ..Default::default() };
+        refuse(
+            raw,
+            "callRecords",
+            &["filter", "select", "orderby", "top", "count", "skiptoken"],
+        )?;
+        let mut o = ListOptions {
+            skiptoken: raw.skiptoken.clone(),
+            ..Default::default()
+        };
         o.set_filter(raw.filter.clone())?;
         o.set_select(raw.select.clone())?;
         o.set_orderby(raw.orderby.clone())?;
@@ -166,13 +178,21 @@ impl RecordOptions {
         let mut parts: Vec<String> = self.select.clone().unwrap_or_default();
         if let Some(s) = &self.sessions {
             parts.retain(|p| p != "sessions");
-            parts.push(if s.segments { "sessions(segments())".to_owned() } else { "sessions()".to_owned() });
+            parts.push(if s.segments {
+                "sessions(segments())".to_owned()
+            } else {
+                "sessions()".to_owned()
+            });
         }
         if self.participants.is_some() {
             parts.retain(|p| p != "participants_v2");
             parts.push("participants_v2()".to_owned());
         }
-        if parts.is_empty() { String::new() } else { format!("({})", parts.join(",")) }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("({})", parts.join(","))
+        }
     }
 }
 
@@ -237,8 +257,21 @@ pub fn sessions_options(raw: &RawOptions, resource: &str) -> Result<SessionExpan
 }
 
 /// Options of resources that take `$select` only (segments, participants, organizer).
-pub fn select_only(raw: &RawOptions, resource: &str, type_name: &str, pageable: bool) -> Result<Option<Vec<String>>, ApiError> {
-    refuse(raw, resource, if pageable { &["select", "skiptoken"] } else { &["select"] })?;
+pub fn select_only(
+    raw: &RawOptions,
+    resource: &str,
+    type_name: &str,
+    pageable: bool,
+) -> Result<Option<Vec<String>>, ApiError> {
+    refuse(
+        raw,
+        resource,
+        if pageable {
+            &["select", "skiptoken"]
+        } else {
+            &["select"]
+        },
+    )?;
     match &raw.select {
         Some(select) => select_list(select, type_name),
         None => Ok(None),

@@ -7,8 +7,8 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::error::ApiError;
 
@@ -44,8 +44,14 @@ pub fn encode<T: Serialize>(token: &T) -> String {
 }
 
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    let invalid = || ApiError::bad_request("The $skiptoken is not valid; use the @odata.nextLink of a previous response as it is.");
-    let bytes = URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).map_err(|_| invalid())?;
+    let invalid = || {
+        ApiError::bad_request(
+            "The $skiptoken is not valid; use the @odata.nextLink of a previous response as it is.",
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .map_err(|_| invalid())?;
     serde_json::from_slice(&bytes).map_err(|_| invalid())
 }
 
@@ -54,6 +60,8 @@ pub fn check_tenant(token_tenant: &str, tenant: &str) -> Result<(), ApiError> {
     if token_tenant == tenant {
         Ok(())
     } else {
-        Err(ApiError::bad_request("The $skiptoken is not valid; use the @odata.nextLink of a previous response as it is."))
+        Err(ApiError::bad_request(
+            "The $skiptoken is not valid; use the @odata.nextLink of a previous response as it is.",
+        ))
     }
 }

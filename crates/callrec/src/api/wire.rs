@@ -33,9 +33,14 @@ impl BaseUrl {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let host = first("x-forwarded-host").or_else(|| first("host")).unwrap_or_else(|| "localhost".to_owned());
+        let host = first("x-forwarded-host")
+            .or_else(|| first("host"))
+            .unwrap_or_else(|| "localhost".to_owned());
         let proto = first("x-forwarded-proto").unwrap_or_else(|| "http".to_owned());
-        BaseUrl { origin: format!("{proto}://{host}"), version }
+        BaseUrl {
+            origin: format!("{proto}://{host}"),
+            version,
+        }
     }
 
     /// `{origin}/{version}`.
@@ -45,7 +50,12 @@ impl BaseUrl {
 
     /// `{origin}/{version}/$metadata#{fragment}`.
     pub fn context(&self, fragment: &str) -> String {
-        format!("{}/{}/$metadata#{}", self.origin, self.version.segment(), fragment)
+        format!(
+            "{}/{}/$metadata#{}",
+            self.origin,
+            self.version.segment(),
+            fragment
+        )
     }
 }
 
@@ -77,8 +87,12 @@ impl Preferences {
                         })?;
                         prefs.max_page_size = Some(n);
                     }
-                    ("omit-values", Some(v)) if v.eq_ignore_ascii_case("nulls") => prefs.omit_nulls = true,
-                    ("include-unknown-enum-members", _) => prefs.include_unknown_enum_members = true,
+                    ("omit-values", Some(v)) if v.eq_ignore_ascii_case("nulls") => {
+                        prefs.omit_nulls = true
+                    }
+                    ("include-unknown-enum-members", _) => {
+                        prefs.include_unknown_enum_members = true
+                    }
                     _ => {}
                 }
             }
@@ -108,8 +122,16 @@ pub fn check_accepts_json(headers: &HeaderMap) -> Result<(), ApiError> {
         return Ok(());
     };
     let ok = accept.split(',').any(|range| {
-        let media = range.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        matches!(media.as_str(), "" | "*/*" | "application/*" | "application/json")
+        let media = range
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        matches!(
+            media.as_str(),
+            "" | "*/*" | "application/*" | "application/json"
+        )
     });
     if ok {
         Ok(())
@@ -117,7 +139,9 @@ pub fn check_accepts_json(headers: &HeaderMap) -> Result<(), ApiError> {
         Err(ApiError::new(
             StatusCode::NOT_ACCEPTABLE,
             super::error::codes::NOT_ACCEPTABLE,
-            format!("This resource is served as application/json; the Accept header '{accept}' does not allow it."),
+            format!(
+                "This resource is served as application/json; the Accept header '{accept}' does not allow it."
+            ),
         ))
     }
 }
@@ -131,13 +155,44 @@ pub struct Shaping {
 
 impl Shaping {
     pub fn from_preferences(prefs: &Preferences) -> Self {
-        Shaping { omit_nulls: prefs.omit_nulls, include_unknown_enum_members: prefs.include_unknown_enum_members }
+        Shaping {
+            omit_nulls: prefs.omit_nulls,
+            include_unknown_enum_members: prefs.include_unknown_enum_members,
+        }
     }
 }
 
-/// The evolvable enum members Graph hides from clients that did not opt in (members declared after
-/// `unknownFutureValue`). Checked as bytes first so that most pieces are never parsed.
-const EVOLVABLE_MEMBERS: [&[u8]; 1] = [b"\"azureCommunicationServices\""];
+/// The evolvable enum members of the schema (declared after `unknownFutureValue`) as quoted JSON strings.
+/// Graph hides them from clients that did not opt in; a piece is searched for them as bytes first, so that
+/// most pieces are never parsed.
+fn evolvable_members() -> &'static [Vec<u8>] {
+    static MEMBERS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    MEMBERS.get_or_init(|| {
+        let mut members: Vec<Vec<u8>> = callrec_model::schema::schema()
+            .enum_types()
+            .flat_map(|e| {
+                e.evolvable_members()
+                    .iter()
+                    .map(|m| format!("\"{}\"", m.name).into_bytes())
+            })
+            .collect();
+        members.sort();
+        members.dedup();
+        members
+    })
+}
+
+/// Whether a piece must be parsed and reshaped for this request.
+pub fn needs_reshape(shaping: &Shaping, piece: &[u8]) -> bool {
+    shaping.omit_nulls || may_hold_evolvable(shaping, piece)
+}
+
+fn may_hold_evolvable(shaping: &Shaping, piece: &[u8]) -> bool {
+    !shaping.include_unknown_enum_members
+        && evolvable_members()
+            .iter()
+            .any(|m| memchr::memmem::find(piece, m).is_some())
+}
 
 /// A JSON object being written field by field, with pieces spliced in whole.
 pub struct ObjectWriter<'a> {
@@ -206,7 +261,10 @@ impl<'a> ObjectWriter<'a> {
 /// The text between the outer braces of a JSON object, trimmed.
 fn inner_of_object(object: &[u8]) -> &[u8] {
     let trimmed = object.trim_ascii();
-    let inner = trimmed.strip_prefix(b"{").and_then(|s| s.strip_suffix(b"}")).unwrap_or(b"");
+    let inner = trimmed
+        .strip_prefix(b"{")
+        .and_then(|s| s.strip_suffix(b"}"))
+        .unwrap_or(b"");
     inner.trim_ascii()
 }
 
@@ -214,11 +272,17 @@ pub fn write_json_string(out: &mut Vec<u8>, s: &str) {
     serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
 }
 
-/// Writes one stored piece (a JSON object or array) reshaped for the request. `select` keeps only the named
-/// top-level properties of an object (plus annotations such as `@odata.type`).
-pub fn write_piece(out: &mut Vec<u8>, piece: &[u8], shaping: &Shaping, select: Option<&[String]>) {
-    let masks = !shaping.include_unknown_enum_members
-        && EVOLVABLE_MEMBERS.iter().any(|m| memchr::memmem::find(piece, m).is_some());
+/// Writes one stored piece (a JSON object, or an array of them) of the schema type `type_name`, reshaped for
+/// the request. `select` keeps only the named properties of each object (plus annotations such as
+/// `@odata.type`).
+pub fn write_piece(
+    out: &mut Vec<u8>,
+    piece: &[u8],
+    type_name: &str,
+    shaping: &Shaping,
+    select: Option<&[String]>,
+) {
+    let masks = may_hold_evolvable(shaping, piece);
     if !masks && !shaping.omit_nulls && select.is_none() {
         out.extend_from_slice(piece);
         return;
@@ -228,38 +292,25 @@ pub fn write_piece(out: &mut Vec<u8>, piece: &[u8], shaping: &Shaping, select: O
         return;
     };
     if masks {
-        mask_evolvable(&mut value);
+        callrec_model::validate::mask_evolvable_enum_members(&mut value, type_name);
     }
-    if let (Some(select), Value::Object(map)) = (select, &mut value) {
-        map.retain(|k, _| k.contains('@') || select.iter().any(|s| s == k));
+    if let Some(select) = select {
+        let keep = |map: &mut serde_json::Map<String, Value>| {
+            map.retain(|k, _| k.contains('@') || select.iter().any(|s| s == k));
+        };
+        match &mut value {
+            Value::Object(map) => keep(map),
+            Value::Array(items) => items
+                .iter_mut()
+                .filter_map(Value::as_object_mut)
+                .for_each(keep),
+            _ => {}
+        }
     }
     if shaping.omit_nulls {
         omit_nulls(&mut value);
     }
     serde_json::to_writer(&mut *out, &value).expect("writing to a Vec cannot fail");
-}
-
-/// Applies [`write_piece`]'s reshaping to each object in a stored JSON array and writes the array.
-pub fn write_array_piece(out: &mut Vec<u8>, array: &[u8], shaping: &Shaping) {
-    write_piece(out, array, shaping, None);
-}
-
-/// Replaces evolvable enum members with `unknownFutureValue`, as Graph does for clients that did not send
-/// `Prefer: include-unknown-enum-members`. Only the properties typed by an evolvable enum are touched.
-fn mask_evolvable(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if key == "productFamily" && v.as_str() == Some("azureCommunicationServices") {
-                    *v = Value::String("unknownFutureValue".to_owned());
-                } else {
-                    mask_evolvable(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(mask_evolvable),
-        _ => {}
-    }
 }
 
 /// Drops null-valued properties, recursively (`Prefer: omit-values=nulls`).
@@ -275,10 +326,17 @@ fn omit_nulls(value: &mut Value) {
 }
 
 /// A `200 OK` JSON response with Graph's content type and, when something was honoured, `Preference-Applied`.
-pub fn json_response(status: StatusCode, body: Vec<u8>, preference_applied: Option<String>) -> Response {
+pub fn json_response(
+    status: StatusCode,
+    body: Vec<u8>,
+    preference_applied: Option<String>,
+) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(JSON_CONTENT_TYPE),
+    );
     if let Some(applied) = preference_applied.and_then(|a| HeaderValue::from_str(&a).ok()) {
         headers.insert("preference-applied", applied);
     }
