@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 
+pub mod compress;
 pub mod sqlite;
 
 /// The tenant that owns a record. Every read and write is scoped to one tenant.
@@ -31,11 +32,17 @@ pub enum WriteCondition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PutOutcome {
     Created,
-    Replaced { previous_version: i64 },
+    Replaced {
+        previous_version: i64,
+    },
     /// Ignored: the stored version is at least as new.
-    Stale { stored_version: i64 },
+    Stale {
+        stored_version: i64,
+    },
     /// Ignored: the [`WriteCondition::StoredVersionIs`] check failed.
-    Conflict { stored_version: Option<i64> },
+    Conflict {
+        stored_version: Option<i64>,
+    },
 }
 
 /// A stored record's own properties, as JSON bytes, with what a reader needs to assemble a response.
@@ -124,7 +131,11 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_record(&self, tenant: &TenantId, id: &str) -> Result<bool, StoreError>;
 
     /// Reads a record's own properties.
-    async fn get_record(&self, tenant: &TenantId, id: &str) -> Result<Option<RecordRow>, StoreError>;
+    async fn get_record(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<RecordRow>, StoreError>;
 
     /// Reads a slice of a record's sessions in their order, with or without their segments.
     /// `None` when the record does not exist.
@@ -137,7 +148,12 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Option<Vec<SessionRow>>, StoreError>;
 
     /// Reads the first session with this id (session ids can repeat inside a record) with its segments.
-    async fn session(&self, tenant: &TenantId, record_id: &str, session_id: &str) -> Result<Option<SessionRow>, StoreError>;
+    async fn session(
+        &self,
+        tenant: &TenantId,
+        record_id: &str,
+        session_id: &str,
+    ) -> Result<Option<SessionRow>, StoreError>;
 
     /// Reads a slice of a record's participants_v2 in their order. `None` when the record does not exist.
     async fn participants(
@@ -157,7 +173,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Lists records by the query's filter and order, one page at a time (keyset paging: a page that
     /// resumes after a cursor neither skips nor repeats a record that existed throughout).
-    async fn list_records(&self, tenant: &TenantId, query: &ListQuery) -> Result<RecordPage, StoreError>;
+    async fn list_records(
+        &self,
+        tenant: &TenantId,
+        query: &ListQuery,
+    ) -> Result<RecordPage, StoreError>;
 
     /// Counts and sizes, for metrics.
     async fn stats(&self) -> Result<StoreStats, StoreError>;

@@ -1,0 +1,122 @@
+//! The SQLite schema of the call record store and the migrations that build it.
+//!
+//! The schema version is SQLite's `PRAGMA user_version`: the number of [`MIGRATIONS`] applied. A released
+//! migration is never edited; a change to the schema is a new entry at the end of the list, so every file
+//! ever written can be brought up to date at open.
+//!
+//! Layout, and why:
+//! - `tenants` maps tenant names to small integers, so the four record indexes do not repeat a long name.
+//! - `records` holds each record's head and its index keys (times as 100-ns ticks) and the counts a
+//!   reader needs without touching the children; `(tenant, <time>, id)` indexes serve ordered keyset paging.
+//! - `sessions` and `participants` are keyed by one integer, `rid * 2^20 + position`, so the children of a
+//!   record are one contiguous rowid range: a slice is a range scan, a replacement a range delete, and no
+//!   second index is needed.
+//! - `participant_ids` gives each participant id of a tenant a small integer: the same people take part in
+//!   many calls, and their ids (GUIDs) would otherwise be repeated in every participant row and index entry.
+//! - `record_participants` answers `participants_v2/any(p: p/id eq ...)` through its primary key.
+//! - `modality_mask` holds the modalities of the CSDL enum as bits; names outside it go to `other_modalities`
+//!   as `|name|name|`.
+//! - `dictionaries` holds the zstd dictionaries the blobs name in their first byte.
+//! - `totals` keeps the record and session counts for metrics, so they cost no table scan.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+use super::backend;
+
+/// Positions a record's children can take: `key = rid << CHILD_BITS | position`.
+pub(super) const CHILD_BITS: u32 = 20;
+pub(super) const MAX_CHILDREN: usize = 1 << CHILD_BITS;
+
+/// The schema migrations, in order. Append only.
+pub(super) const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE tenants (
+    tid INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE records (
+    rid INTEGER PRIMARY KEY,
+    tenant INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    start_time INTEGER NOT NULL,
+    end_time INTEGER NOT NULL,
+    last_modified INTEGER NOT NULL,
+    call_type TEXT NOT NULL,
+    modality_mask INTEGER NOT NULL,
+    other_modalities TEXT,
+    session_count INTEGER NOT NULL,
+    participant_count INTEGER NOT NULL,
+    head BLOB NOT NULL,
+    organizer BLOB
+);
+CREATE UNIQUE INDEX records_by_id ON records (tenant, id);
+CREATE INDEX records_by_start ON records (tenant, start_time, id);
+CREATE INDEX records_by_end ON records (tenant, end_time, id);
+CREATE INDEX records_by_last_modified ON records (tenant, last_modified, id);
+CREATE TABLE participant_ids (
+    pid INTEGER PRIMARY KEY,
+    tenant INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    UNIQUE (tenant, value)
+);
+CREATE TABLE record_participants (
+    pid INTEGER NOT NULL,
+    rid INTEGER NOT NULL,
+    PRIMARY KEY (pid, rid)
+) WITHOUT ROWID;
+CREATE INDEX record_participants_by_record ON record_participants (rid);
+CREATE TABLE sessions (
+    key INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    head BLOB NOT NULL,
+    segments BLOB NOT NULL
+);
+CREATE TABLE participants (
+    key INTEGER PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    body BLOB NOT NULL
+);
+CREATE TABLE dictionaries (
+    id INTEGER PRIMARY KEY,
+    bytes BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE totals (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    records INTEGER NOT NULL,
+    sessions INTEGER NOT NULL
+);
+INSERT INTO totals (id, records, sessions) VALUES (1, 0, 0);
+"#];
+
+/// Brings the file's schema up to date, one migration per transaction. The version is read inside the
+/// write transaction, so two processes opening a new file at once do not apply a migration twice.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    loop {
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let applied: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(backend)?;
+        let applied = usize::try_from(applied)
+            .map_err(|_| StoreError::Open(format!("bad schema version {applied}")))?;
+        if applied > MIGRATIONS.len() {
+            return Err(StoreError::Open(format!(
+                "the database has schema version {applied}, newer than this program's {}",
+                MIGRATIONS.len()
+            )));
+        }
+        let Some(sql) = MIGRATIONS.get(applied) else {
+            return Ok(());
+        };
+        tx.execute_batch(sql)
+            .map_err(|e| StoreError::Open(format!("migration {}: {e}", applied + 1)))?;
+        tx.pragma_update(None, "user_version", (applied + 1) as i64)
+            .map_err(backend)?;
+        tx.commit().map_err(backend)?;
+        tracing::info!(version = applied + 1, "applied store migration");
+    }
+}
