@@ -12,7 +12,14 @@ use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 
 pub mod compress;
+pub mod logs;
+pub mod quality;
 pub mod sqlite;
+pub mod subscriptions;
+
+pub use logs::LogStore;
+pub use quality::QualityStore;
+pub use subscriptions::SubscriptionStore;
 
 /// The tenant that owns a record. Every read and write is scoped to one tenant.
 pub type TenantId = str;
@@ -115,9 +122,14 @@ pub enum StoreError {
     Open(String),
 }
 
+/// Everything callrec stores, one trait per kind of data; a backend implements them all.
+pub trait Store: RecordStore + LogStore + QualityStore + SubscriptionStore {}
+
+impl<T: RecordStore + LogStore + QualityStore + SubscriptionStore> Store for T {}
+
 /// The storage of call records.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait RecordStore: Send + Sync + 'static {
     /// Writes a batch of records in one atomic, durable transaction and reports what happened to each, in
     /// order. A batch may hold the same id twice; the records are applied in order.
     async fn put_records(

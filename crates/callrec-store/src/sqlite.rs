@@ -16,8 +16,11 @@
 //! process being killed (`kill -9`) but maybe not a power loss; [`Synchronous::Full`] survives both.
 
 mod filter;
+mod logs;
+mod quality;
 mod reader;
 mod schema;
+mod subscriptions;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -33,7 +36,7 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::compress::{self, Codec, Dictionary, DictionaryTraining};
 use crate::{
-    ParticipantRow, PutOutcome, RecordPage, RecordRow, SessionRow, Slice, Store, StoreError,
+    ParticipantRow, PutOutcome, RecordPage, RecordRow, RecordStore, SessionRow, Slice, StoreError,
     StoreStats, TenantId, WriteCondition,
 };
 
@@ -376,7 +379,7 @@ impl Drop for SqliteStore {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl RecordStore for SqliteStore {
     async fn put_records(
         &self,
         tenant: &TenantId,

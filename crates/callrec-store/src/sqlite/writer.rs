@@ -343,6 +343,7 @@ fn put(
                 record_delta += 1;
                 session_delta += sessions;
                 outcomes.push(PutOutcome::Created);
+                record_written(conn, tid, rid, record, true)?;
             }
             Some(s) => {
                 update_record(conn, s.rid, record)?;
@@ -352,11 +353,26 @@ fn put(
                 outcomes.push(PutOutcome::Replaced {
                     previous_version: s.version,
                 });
+                record_written(conn, tid, s.rid, record, false)?;
             }
         }
     }
     update_totals(conn, record_delta, session_delta)?;
     Ok(outcomes)
+}
+
+/// What else a written record changes, in the same transaction: its stream classifications and the
+/// notifications it owes to subscriptions (so a crash between the two cannot lose either).
+fn record_written(
+    conn: &Connection,
+    tid: i64,
+    rid: i64,
+    record: &EncodedRecord,
+    created: bool,
+) -> Result<(), StoreError> {
+    super::quality::record_written(conn, tid, rid, record, created)?;
+    super::subscriptions::record_written(conn, tid, rid, record, created)?;
+    Ok(())
 }
 
 fn insert_record(conn: &Connection, tid: i64, r: &EncodedRecord) -> Result<i64, StoreError> {
@@ -504,6 +520,7 @@ fn delete(conn: &Connection, tenant: &str, id: &str) -> Result<bool, StoreError>
         return Ok(false);
     };
     delete_children(conn, stored.rid)?;
+    super::quality::record_deleted(conn, stored.rid)?;
     conn.prepare_cached("DELETE FROM records WHERE rid = ?1")
         .and_then(|mut s| s.execute([stored.rid]))
         .map_err(backend)?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 use callrec_model::prepare::PreparedRecord;
 use callrec_store::sqlite::{SqliteOptions, SqliteStore};
-use callrec_store::{Slice, Store, WriteCondition};
+use callrec_store::{RecordStore, Slice, Store, WriteCondition};
 use serde_json::{Value, json};
 
 use crate::backend::Backend;
