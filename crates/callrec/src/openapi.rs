@@ -1,0 +1,1253 @@
+//! `GET /openapi.json`: an OpenAPI 3.0.3 description of everything callrec serves, so that API tools
+//! (schemathesis, Prism, Postman, client generators) can read the API as OData tools read `$metadata`.
+//!
+//! The operations come from one table, [`ENDPOINTS`], one row per path and method; the HTTP tests compare
+//! the document with the router, so a route cannot be added without its row. The schemas of the callRecords
+//! types are generated from the CSDL at runtime (see [`schemas`]), so they cannot drift from what the
+//! validator accepts. The document is built once, on first request.
+
+pub mod schemas;
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use callrec_model::schema::schema;
+use serde_json::{Map, Value, json};
+
+use crate::api::ApiVersion;
+use crate::api::call_records::{LIST_PAGE, LIST_PAGE_MAX, PARTICIPANT_PAGE, SESSION_PAGE};
+use crate::api::options::{CALL_RECORD, PARTICIPANT, SEGMENT, SESSION, selectable};
+use schemas::{DescribedTypes, schema_ref};
+
+/// The OpenAPI version the document follows.
+pub const OPENAPI_VERSION: &str = "3.0.3";
+
+/// The qualified name of the organizer entity type.
+pub const ORGANIZER: &str = "microsoft.graph.callRecords.organizer";
+
+/// The schema of Graph's error body.
+const ODATA_ERROR: &str = "microsoft.graph.ODataErrors.ODataError";
+const MAIN_ERROR: &str = "microsoft.graph.ODataErrors.MainError";
+const INNER_ERROR: &str = "microsoft.graph.ODataErrors.InnerError";
+const IMPORT_SUMMARY: &str = "callrec.importSummary";
+const IMPORT_REJECTION: &str = "callrec.importRejection";
+
+/// Where a route lives: under each API version (`/v1.0`, `/beta`) or once at the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Versioned,
+    Root,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    /// The key of the operation in an OpenAPI path item.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Put => "put",
+            Method::Delete => "delete",
+        }
+    }
+}
+
+/// A query option an operation accepts (the handlers refuse every other with 400).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryOption {
+    Filter,
+    /// `$select` over the properties of this entity type.
+    Select(&'static str),
+    /// `$expand` on a callRecord: sessions (with segments), participants_v2, organizer_v2.
+    ExpandRecord,
+    /// `$expand=segments` on sessions.
+    ExpandSession,
+    OrderBy,
+    Top,
+    Count,
+    SkipToken,
+}
+
+/// What an operation reads from the request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestBody {
+    None,
+    /// One callRecord in Graph's shape; with the id in the path, the body may leave it out.
+    CallRecord {
+        id_in_path: bool,
+    },
+    /// NDJSON, a JSON array or a collection page of callRecords, optionally gzip-compressed.
+    Import,
+}
+
+/// What a successful operation answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// 200 with one entity of this type.
+    Entity(&'static str),
+    /// 200 with a page of a collection of this type.
+    Collection(&'static str),
+    /// 201 (created) or 200 (replaced, or an equal or newer version kept) with the whole stored record.
+    Written,
+    /// 204.
+    Deleted,
+    /// 200 with the CSDL document.
+    Metadata,
+    /// 200 with this document.
+    OpenApi,
+    /// 200 with `ok`.
+    Health,
+    /// 200 with the import summary.
+    ImportSummary,
+}
+
+/// One operation: a path (relative to the version prefix when versioned) and a method.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub scope: Scope,
+    /// The path as the router spells it (`{id}` placeholders are the same in OpenAPI).
+    pub path: &'static str,
+    pub method: Method,
+    /// The `operationId`, prefixed with the version for versioned routes.
+    pub name: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+    pub options: &'static [QueryOption],
+    pub body: RequestBody,
+    pub reply: Reply,
+    /// Error statuses the handler itself answers (every operation may also answer 500).
+    pub errors: &'static [u16],
+}
+
+const READ_ERRORS: &[u16] = &[400, 404, 406];
+
+/// Every operation of [`crate::api::app`], one row each.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords",
+        method: Method::Get,
+        name: "listCallRecords",
+        tag: "callRecords",
+        summary: "List callRecords",
+        description: "A page of callRecords (60 by default, up to 1000 with `Prefer: odata.maxpagesize`), newest \
+            first unless `$orderby` says otherwise. Items carry the auto-expanded `organizer_v2` but no sessions or \
+            participants_v2; get one record to expand those. Follow `@odata.nextLink` until it is absent.",
+        options: &[
+            QueryOption::Filter,
+            QueryOption::Select(CALL_RECORD),
+            QueryOption::OrderBy,
+            QueryOption::Top,
+            QueryOption::Count,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(CALL_RECORD),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords",
+        method: Method::Post,
+        name: "createCallRecord",
+        tag: "ingestion",
+        summary: "Store one callRecord",
+        description: "Validates and stores one callRecord in Graph's shape, with its sessions, segments and \
+            participants_v2 inline. 201 when the record is new; 200 when it replaced an older `version`, or when an \
+            equal or newer version was already stored (then the stored record is returned and \
+            `callrec-ingest-outcome` says `stale`). A callRecord needs `id`, `startDateTime` and `endDateTime`.",
+        options: &[],
+        body: RequestBody::CallRecord { id_in_path: false },
+        reply: Reply::Written,
+        errors: &[400, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}",
+        method: Method::Get,
+        name: "getCallRecord",
+        tag: "callRecords",
+        summary: "Get a callRecord",
+        description: "One callRecord with the auto-expanded `organizer_v2`. `$expand` adds `sessions` (60 a page, \
+            then `sessions@odata.nextLink`), `sessions($expand=segments)` or `participants_v2` (130 a page, then \
+            `participants_v2@odata.nextLink`).",
+        options: &[QueryOption::Select(CALL_RECORD), QueryOption::ExpandRecord],
+        body: RequestBody::None,
+        reply: Reply::Entity(CALL_RECORD),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}",
+        method: Method::Put,
+        name: "replaceCallRecord",
+        tag: "ingestion",
+        summary: "Create or replace a callRecord",
+        description: "Stores the body as the record with this id. A replacement that does not carry a higher \
+            `version` than the stored one gets the stored version + 1 and a new `lastModifiedDateTime`. The body \
+            may leave `id` out; if present it must equal the id in the path.",
+        options: &[],
+        body: RequestBody::CallRecord { id_in_path: true },
+        reply: Reply::Written,
+        errors: &[400, 409, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}",
+        method: Method::Delete,
+        name: "deleteCallRecord",
+        tag: "ingestion",
+        summary: "Delete a callRecord",
+        description: "Deletes the record with its sessions, segments and participants.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Deleted,
+        errors: &[404],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/sessions",
+        method: Method::Get,
+        name: "listSessions",
+        tag: "callRecords",
+        summary: "List the sessions of a callRecord",
+        description: "A page of at most 60 sessions (fewer with `Prefer: odata.maxpagesize`); follow \
+            `@odata.nextLink` for the rest.",
+        options: &[
+            QueryOption::Select(SESSION),
+            QueryOption::ExpandSession,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(SESSION),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/sessions/{sid}",
+        method: Method::Get,
+        name: "getSession",
+        tag: "callRecords",
+        summary: "Get one session of a callRecord",
+        description: "One session; `$expand=segments` adds its segments.",
+        options: &[QueryOption::Select(SESSION), QueryOption::ExpandSession],
+        body: RequestBody::None,
+        reply: Reply::Entity(SESSION),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/sessions/{sid}/segments",
+        method: Method::Get,
+        name: "listSegments",
+        tag: "callRecords",
+        summary: "List the segments of a session",
+        description: "Every segment of the session, in one page.",
+        options: &[QueryOption::Select(SEGMENT)],
+        body: RequestBody::None,
+        reply: Reply::Collection(SEGMENT),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/sessions/{sid}/segments/{segid}",
+        method: Method::Get,
+        name: "getSegment",
+        tag: "callRecords",
+        summary: "Get one segment of a session",
+        description: "One segment, with its media.",
+        options: &[QueryOption::Select(SEGMENT)],
+        body: RequestBody::None,
+        reply: Reply::Entity(SEGMENT),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/participants_v2",
+        method: Method::Get,
+        name: "listParticipants",
+        tag: "callRecords",
+        summary: "List the participants of a callRecord",
+        description: "A page of at most 130 participants (fewer with `Prefer: odata.maxpagesize`); follow \
+            `@odata.nextLink` for the rest.",
+        options: &[QueryOption::Select(PARTICIPANT), QueryOption::SkipToken],
+        body: RequestBody::None,
+        reply: Reply::Collection(PARTICIPANT),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/participants_v2/{pid}",
+        method: Method::Get,
+        name: "getParticipant",
+        tag: "callRecords",
+        summary: "Get one participant of a callRecord",
+        description: "One participant.",
+        options: &[QueryOption::Select(PARTICIPANT)],
+        body: RequestBody::None,
+        reply: Reply::Entity(PARTICIPANT),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/communications/callRecords/{id}/organizer_v2",
+        method: Method::Get,
+        name: "getOrganizer",
+        tag: "callRecords",
+        summary: "Get the organizer of a callRecord",
+        description: "The organizer; 404 when the record has none.",
+        options: &[QueryOption::Select(PARTICIPANT)],
+        body: RequestBody::None,
+        reply: Reply::Entity(ORGANIZER),
+        errors: READ_ERRORS,
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/$metadata",
+        method: Method::Get,
+        name: "getMetadata",
+        tag: "service",
+        summary: "The OData metadata document",
+        description: "The CSDL (EDMX) document of the `microsoft.graph` types callrec uses and the \
+            `microsoft.graph.callRecords` schema.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Metadata,
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/import",
+        method: Method::Post,
+        name: "importCallRecords",
+        tag: "ingestion",
+        summary: "Import many callRecords",
+        description: "Runs the pipeline of `callrec import` over the body: NDJSON (one callRecord a line), a JSON \
+            array of callRecords, or a Graph collection page (`{\"value\": [...]}`), optionally gzip-compressed \
+            (recognized by its magic bytes). Each bad record is rejected alone and reported with its line (or \
+            position), JSON path and reason; the answer is the import summary.",
+        options: &[],
+        body: RequestBody::Import,
+        reply: Reply::ImportSummary,
+        errors: &[400, 413],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/openapi.json",
+        method: Method::Get,
+        name: "getOpenApi",
+        tag: "service",
+        summary: "This OpenAPI description",
+        description: "An OpenAPI 3.0.3 description of every route; the callRecords schemas are generated from the CSDL.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::OpenApi,
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/healthz",
+        method: Method::Get,
+        name: "getHealth",
+        tag: "service",
+        summary: "Liveness",
+        description: "Answers `ok` while the server runs.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Health,
+        errors: &[],
+    },
+];
+
+/// The versions versioned routes are served under, with the `operationId` prefix of each.
+const VERSIONS: [(ApiVersion, &str); 2] = [(ApiVersion::V1, "v1"), (ApiVersion::Beta, "beta")];
+
+/// The document as JSON text, built once.
+pub fn document_json() -> String {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| serde_json::to_string(document()).expect("a JSON value always serializes"))
+        .clone()
+}
+
+/// The document, built once.
+pub fn document() -> &'static Value {
+    static DOC: OnceLock<Value> = OnceLock::new();
+    DOC.get_or_init(build)
+}
+
+fn build() -> Value {
+    let mut paths = Map::new();
+    for endpoint in ENDPOINTS {
+        match endpoint.scope {
+            Scope::Versioned => {
+                for (version, prefix) in VERSIONS {
+                    let path = format!("/{}{}", version.segment(), endpoint.path);
+                    add_operation(
+                        &mut paths,
+                        path,
+                        operation(endpoint, Some((version, prefix))),
+                        endpoint.method,
+                    );
+                }
+            }
+            Scope::Root => add_operation(
+                &mut paths,
+                endpoint.path.to_owned(),
+                operation(endpoint, None),
+                endpoint.method,
+            ),
+        }
+    }
+    json!({
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": "callrec",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": INFO_DESCRIPTION,
+            "license": { "name": "MIT OR Apache-2.0" },
+        },
+        "tags": [
+            { "name": "callRecords", "description": "Graph's read API for call records (`microsoft.graph.callRecords`)." },
+            { "name": "ingestion", "description": "callrec's write endpoints: Graph itself is read-only." },
+            { "name": "service", "description": "Documents that describe the API, and liveness." },
+        ],
+        "paths": paths,
+        "components": components(),
+    })
+}
+
+const INFO_DESCRIPTION: &str = "A stand-in for the Microsoft Graph call records API (`microsoft.graph.callRecords`), \
+with ingestion. Every Graph resource is served under `/v1.0` and `/beta` alike. Every response carries `request-id` \
+and echoes `client-request-id`; every error, whatever its status (including 405 for a method a path does not \
+support), has Graph's error body `{\"error\":{\"code\",\"message\",\"innerError\":{\"date\",\"request-id\",\
+\"client-request-id\"}}}`. A URL that names no resource answers 400 `BadRequest` (\"Resource not found for the \
+segment ...\"), as Graph does. Query options an operation does not list are refused with 400, never ignored.";
+
+fn add_operation(paths: &mut Map<String, Value>, path: String, operation: Value, method: Method) {
+    let item = paths.entry(path).or_insert_with(|| json!({}));
+    if let Value::Object(item) = item {
+        item.insert(method.key().to_owned(), operation);
+    }
+}
+
+fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
+    let mut op = Map::new();
+    op.insert("tags".to_owned(), json!([e.tag]));
+    op.insert("summary".to_owned(), json!(e.summary));
+    op.insert("description".to_owned(), json!(e.description));
+    let id = match version {
+        Some((_, prefix)) => format!("{prefix}_{}", e.name),
+        None => e.name.to_owned(),
+    };
+    op.insert("operationId".to_owned(), json!(id));
+    let mut parameters: Vec<Value> = path_parameters(e.path);
+    parameters.extend(
+        e.options
+            .iter()
+            .map(|o| parameter_ref(&option_component(*o))),
+    );
+    if matches!(e.reply, Reply::Entity(_) | Reply::Collection(_)) {
+        parameters.push(parameter_ref("prefer"));
+    }
+    parameters.push(parameter_ref("clientRequestId"));
+    op.insert("parameters".to_owned(), Value::Array(parameters));
+    if let Some(body) = request_body(e.body) {
+        op.insert("requestBody".to_owned(), body);
+    }
+    let mut responses = success_responses(e.reply);
+    add_links(&mut responses, e.name, version.map(|(_, prefix)| prefix));
+    for status in e.errors {
+        responses.insert(
+            status.to_string(),
+            json!({ "$ref": format!("#/components/responses/{}", error_response_name(*status)) }),
+        );
+    }
+    responses.insert(
+        "default".to_owned(),
+        json!({ "$ref": "#/components/responses/error" }),
+    );
+    op.insert("responses".to_owned(), Value::Object(responses));
+    Value::Object(op)
+}
+
+/// The `{name}` placeholders of a path, in order.
+fn placeholders(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+}
+
+fn path_parameters(path: &str) -> Vec<Value> {
+    placeholders(path)
+        .map(|name| {
+            let (description, example) = match name {
+                "id" => (
+                    "The id of the callRecord.",
+                    "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                ),
+                "sid" => (
+                    "The id of the session.",
+                    "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                ),
+                "segid" => (
+                    "The id of the segment.",
+                    "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                ),
+                "pid" => (
+                    "The id of the participant.",
+                    "821809f5-0000-0000-0000-3b5136c0e777",
+                ),
+                _ => ("A key.", "x"),
+            };
+            json!({
+                "name": name,
+                "in": "path",
+                "required": true,
+                "description": description,
+                "schema": { "type": "string", "minLength": 1 },
+                "example": example,
+            })
+        })
+        .collect()
+}
+
+fn parameter_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/parameters/{name}") })
+}
+
+fn option_component(option: QueryOption) -> String {
+    match option {
+        QueryOption::Filter => "filter".to_owned(),
+        QueryOption::Select(type_name) => format!("select.{}", simple_name(type_name)),
+        QueryOption::ExpandRecord => "expand.callRecord".to_owned(),
+        QueryOption::ExpandSession => "expand.session".to_owned(),
+        QueryOption::OrderBy => "orderby".to_owned(),
+        QueryOption::Top => "top".to_owned(),
+        QueryOption::Count => "count".to_owned(),
+        QueryOption::SkipToken => "skiptoken".to_owned(),
+    }
+}
+
+fn simple_name(qualified: &str) -> &str {
+    qualified.rsplit_once('.').map_or(qualified, |(_, n)| n)
+}
+
+fn option_parameter(option: QueryOption) -> Value {
+    let query = |name: &str, description: String, schema: Value| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema });
+    match option {
+        QueryOption::Filter => {
+            let mut p = query(
+                "$filter",
+                "Which callRecords to list. Graph documents `startDateTime` compared with `lt`, `le`, `gt`, `ge` \
+                 (joined by `and`) and `participants_v2/any(p:p/id eq '...')`; callrec also accepts `endDateTime`, \
+                 `lastModifiedDateTime`, `version`, `id` (`eq`, `ne`, `in`), `type`, `modalities/any(...)`, combined \
+                 with `and`, `or`, `not` and parentheses. Anything else is refused with 400 naming the construct."
+                    .to_owned(),
+                json!({ "type": "string" }),
+            );
+            p["examples"] = json!({
+                "startRange": {
+                    "summary": "Records that started in a five-minute window",
+                    "value": "startDateTime ge 2023-09-25T09:25:00Z and startDateTime lt 2023-09-25T09:30:00Z",
+                },
+                "participant": {
+                    "summary": "Records a participant took part in",
+                    "value": "participants_v2/any(p:p/id eq '821809f5-0000-0000-0000-3b5136c0e777')",
+                },
+                "type": { "summary": "Group calls", "value": "type eq 'groupCall'" },
+                "modality": { "summary": "Calls with video", "value": "modalities/any(m:m eq 'video')" },
+                "version": { "summary": "Records changed since their first version", "value": "version gt 1" },
+            });
+            p
+        }
+        QueryOption::Select(type_name) => {
+            let mut names: Vec<&str> = selectable(type_name);
+            names.push("*");
+            let mut p = query(
+                "$select",
+                format!(
+                    "The properties of `{type_name}` to return, comma-separated (names match in any case); `*` for all."
+                ),
+                json!({ "type": "array", "minItems": 1, "items": { "type": "string", "enum": names } }),
+            );
+            p["style"] = json!("form");
+            p["explode"] = json!(false);
+            let structural: Vec<&str> = schema()
+                .structured_type(type_name)
+                .map(|t| t.all_properties().iter().filter(|p| !p.navigation).map(|p| p.name.as_str()).take(3).collect())
+                .unwrap_or_default();
+            p["example"] = json!(structural);
+            p
+        }
+        QueryOption::ExpandRecord => {
+            let mut p = query(
+                "$expand",
+                "Related entities to include: `sessions` (optionally `sessions($expand=segments)`, with `$select` \
+                 inside the parentheses, options separated by `;`), `participants_v2` (optionally with `$select`), \
+                 `organizer_v2` (always included anyway). Several are separated by `,`."
+                    .to_owned(),
+                json!({ "type": "string" }),
+            );
+            p["examples"] = json!({
+                "sessions": { "value": "sessions" },
+                "sessionsWithSegments": { "value": "sessions($expand=segments)" },
+                "participants": { "value": "participants_v2" },
+                "narrowed": {
+                    "summary": "Some properties of sessions and their segments",
+                    "value": "sessions($select=id,startDateTime;$expand=segments($select=id))",
+                },
+                "both": { "value": "sessions($expand=segments),participants_v2" },
+            });
+            p
+        }
+        QueryOption::ExpandSession => {
+            let mut p = query(
+                "$expand",
+                "`segments` to include each session's segments, optionally with `$select` inside the parentheses."
+                    .to_owned(),
+                json!({ "type": "string" }),
+            );
+            p["examples"] = json!({
+                "segments": { "value": "segments" },
+                "narrowed": { "value": "segments($select=id,startDateTime,endDateTime)" },
+            });
+            p
+        }
+        QueryOption::OrderBy => {
+            let mut p = query(
+                "$orderby",
+                "One of `startDateTime`, `lastModifiedDateTime`, `endDateTime`, optionally followed by `asc` or \
+                 `desc`. The default is `startDateTime desc`."
+                    .to_owned(),
+                json!({ "type": "string" }),
+            );
+            p["examples"] = json!({
+                "oldestFirst": { "value": "startDateTime asc" },
+                "recentlyChanged": { "value": "lastModifiedDateTime desc" },
+            });
+            p
+        }
+        QueryOption::Top => {
+            let mut p = query(
+                "$top",
+                format!(
+                    "The most records to return in all pages together. Pages still hold at most {LIST_PAGE} records \
+                     (or the `odata.maxpagesize` asked for, up to {LIST_PAGE_MAX})."
+                ),
+                json!({ "type": "integer", "format": "int64", "minimum": 0, "maximum": u32::MAX }),
+            );
+            p["example"] = json!(10);
+            p
+        }
+        QueryOption::Count => {
+            let mut p = query(
+                "$count",
+                "`true` to add `@odata.count`, the number of records that match, to the first page.".to_owned(),
+                json!({ "type": "boolean" }),
+            );
+            p["example"] = json!(true);
+            p
+        }
+        QueryOption::SkipToken => query(
+            "$skiptoken",
+            "The continuation of a paged collection. Opaque: take it from `@odata.nextLink` and do not change it \
+             or the other options beside it (a differing option is refused with 400)."
+                .to_owned(),
+            json!({ "type": "string" }),
+        ),
+    }
+}
+
+fn request_body(body: RequestBody) -> Option<Value> {
+    // The validator's rule for ids, which appear in URL paths: no whitespace, control characters or
+    // URL delimiters, at most 256 characters.
+    let usable_id = json!({ "type": "string", "pattern": USABLE_ID_PATTERN });
+    let record = |required: &[&str], description: &str| {
+        json!({
+            "required": true,
+            "description": description,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "allOf": [
+                            schema_ref(CALL_RECORD),
+                            { "type": "object", "required": required, "properties": { "id": usable_id } },
+                        ],
+                    },
+                },
+            },
+        })
+    };
+    match body {
+        RequestBody::None => None,
+        RequestBody::CallRecord { id_in_path: false } => Some(record(
+            &["id", "startDateTime", "endDateTime"],
+            "One callRecord in Graph's shape (as `GET /communications/callRecords/{id}?$expand=sessions($expand=segments),participants_v2` \
+             returns it), sent as `application/json` or another `+json` type. Unknown properties and surprising \
+             values are kept and logged as warnings; only what cannot be stored faithfully is refused.",
+        )),
+        RequestBody::CallRecord { id_in_path: true } => Some(record(
+            &["startDateTime", "endDateTime"],
+            "One callRecord in Graph's shape; its `id`, when present, must equal the id in the path.",
+        )),
+        RequestBody::Import => Some(json!({
+            "required": false,
+            "description": "callRecords to import (an empty body imports nothing). The Content-Type is not consulted: the \
+                format is recognized from the body.",
+            "content": {
+                "application/x-ndjson": {
+                    "schema": { "type": "string", "description": "One callRecord as a JSON object on each line." },
+                },
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            { "type": "array", "items": schema_ref(CALL_RECORD) },
+                            {
+                                "type": "object",
+                                "description": "A Graph collection page, as `GET /communications/callRecords` returns it.",
+                                "required": ["value"],
+                                "properties": { "value": { "type": "array", "items": schema_ref(CALL_RECORD) } },
+                            },
+                            schema_ref(CALL_RECORD),
+                        ],
+                    },
+                },
+                "application/gzip": {
+                    "schema": { "type": "string", "format": "binary", "description": "Any of the above, gzip-compressed." },
+                },
+            },
+        })),
+    }
+}
+
+/// The pattern of an id the validator accepts.
+pub const USABLE_ID_PATTERN: &str = r#"^[^\s\u0000-\u001F\u007F-\u009F/\\?#%"']{1,256}$"#;
+
+/// A link from the answer of one operation to another, so that tools can chain requests (schemathesis'
+/// stateful tests, Postman flows) with ids that exist.
+struct Link {
+    from: &'static str,
+    to: &'static str,
+    /// The target's path parameters, as OpenAPI runtime expressions.
+    parameters: &'static [(&'static str, &'static str)],
+}
+
+const NEW_RECORD: &[(&str, &str)] = &[("id", "$response.body#/id")];
+const FIRST_SESSION: &[(&str, &str)] = &[
+    ("id", "$request.path.id"),
+    ("sid", "$response.body#/value/0/id"),
+];
+
+const LINKS: &[Link] = &[
+    Link {
+        from: "createCallRecord",
+        to: "getCallRecord",
+        parameters: NEW_RECORD,
+    },
+    Link {
+        from: "createCallRecord",
+        to: "listSessions",
+        parameters: NEW_RECORD,
+    },
+    Link {
+        from: "createCallRecord",
+        to: "listParticipants",
+        parameters: NEW_RECORD,
+    },
+    Link {
+        from: "createCallRecord",
+        to: "getOrganizer",
+        parameters: NEW_RECORD,
+    },
+    Link {
+        from: "createCallRecord",
+        to: "deleteCallRecord",
+        parameters: NEW_RECORD,
+    },
+    Link {
+        from: "replaceCallRecord",
+        to: "getCallRecord",
+        parameters: &[("id", "$request.path.id")],
+    },
+    Link {
+        from: "listCallRecords",
+        to: "getCallRecord",
+        parameters: &[("id", "$response.body#/value/0/id")],
+    },
+    Link {
+        from: "listSessions",
+        to: "getSession",
+        parameters: FIRST_SESSION,
+    },
+    Link {
+        from: "listSessions",
+        to: "listSegments",
+        parameters: FIRST_SESSION,
+    },
+    Link {
+        from: "getSession",
+        to: "listSegments",
+        parameters: &[("id", "$request.path.id"), ("sid", "$request.path.sid")],
+    },
+    Link {
+        from: "listSegments",
+        to: "getSegment",
+        parameters: &[
+            ("id", "$request.path.id"),
+            ("sid", "$request.path.sid"),
+            ("segid", "$response.body#/value/0/id"),
+        ],
+    },
+    Link {
+        from: "listParticipants",
+        to: "getParticipant",
+        parameters: &[
+            ("id", "$request.path.id"),
+            ("pid", "$response.body#/value/0/id"),
+        ],
+    },
+];
+
+fn add_links(responses: &mut Map<String, Value>, from: &str, prefix: Option<&str>) {
+    let links: Map<String, Value> = LINKS
+        .iter()
+        .filter(|link| link.from == from)
+        .map(|link| {
+            let operation_id = match prefix {
+                Some(p) => format!("{p}_{}", link.to),
+                None => link.to.to_owned(),
+            };
+            let parameters: Map<String, Value> = link
+                .parameters
+                .iter()
+                .map(|(name, expr)| ((*name).to_owned(), json!(expr)))
+                .collect();
+            (
+                link.to.to_owned(),
+                json!({ "operationId": operation_id, "parameters": parameters }),
+            )
+        })
+        .collect();
+    if links.is_empty() {
+        return;
+    }
+    for status in ["200", "201"] {
+        if let Some(Value::Object(response)) = responses.get_mut(status) {
+            response.insert("links".to_owned(), Value::Object(links.clone()));
+        }
+    }
+}
+
+fn header_refs(names: &[&str]) -> Value {
+    Value::Object(
+        names
+            .iter()
+            .map(|n| {
+                (
+                    (*n).to_owned(),
+                    json!({ "$ref": format!("#/components/headers/{n}") }),
+                )
+            })
+            .collect(),
+    )
+}
+
+const ID_HEADERS: &[&str] = &["request-id", "client-request-id"];
+const READ_HEADERS: &[&str] = &["request-id", "client-request-id", "Preference-Applied"];
+const WRITE_HEADERS: &[&str] = &[
+    "request-id",
+    "client-request-id",
+    "Location",
+    "callrec-ingest-outcome",
+];
+
+/// An entity as a single-entity response carries it: with its `@odata.context`.
+fn entity_response_schema(type_name: &str) -> Value {
+    json!({
+        "allOf": [
+            schema_ref(type_name),
+            {
+                "type": "object",
+                "properties": {
+                    "@odata.context": { "type": "string", "description": "The context URL (`.../$metadata#...`)." },
+                },
+            },
+        ],
+    })
+}
+
+fn collection_response_name(type_name: &str) -> String {
+    format!("{type_name}CollectionResponse")
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({ "application/json": { "schema": schema } })
+}
+
+fn success_responses(reply: Reply) -> Map<String, Value> {
+    let mut out = Map::new();
+    match reply {
+        Reply::Entity(t) => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": format!("The {}.", simple_name(t)),
+                    "headers": header_refs(READ_HEADERS),
+                    "content": json_content(entity_response_schema(t)),
+                }),
+            );
+        }
+        Reply::Collection(t) => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": format!("A page of {} items.", simple_name(t)),
+                    "headers": header_refs(READ_HEADERS),
+                    "content": json_content(schema_ref(&collection_response_name(t))),
+                }),
+            );
+        }
+        Reply::Written => {
+            for (status, description) in [
+                (
+                    "201",
+                    "The record was new; the body is the whole stored record.",
+                ),
+                (
+                    "200",
+                    "The record replaced an older version (`callrec-ingest-outcome: replaced`), or an equal or newer \
+                     version was already stored and is returned (`callrec-ingest-outcome: stale`).",
+                ),
+            ] {
+                out.insert(
+                    status.to_owned(),
+                    json!({
+                        "description": description,
+                        "headers": header_refs(WRITE_HEADERS),
+                        "content": json_content(entity_response_schema(CALL_RECORD)),
+                    }),
+                );
+            }
+        }
+        Reply::Deleted => {
+            out.insert(
+                "204".to_owned(),
+                json!({ "description": "Deleted.", "headers": header_refs(ID_HEADERS) }),
+            );
+        }
+        Reply::Metadata => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "The EDMX document.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": { "application/xml": { "schema": { "type": "string" } } },
+                }),
+            );
+        }
+        Reply::OpenApi => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "This document.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": json_content(json!({ "type": "object" })),
+                }),
+            );
+        }
+        Reply::Health => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "The server runs.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": { "text/plain": { "schema": { "type": "string", "enum": ["ok"] } } },
+                }),
+            );
+        }
+        Reply::ImportSummary => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "What the import did; rejected records are listed, the others stored.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": json_content(schema_ref(IMPORT_SUMMARY)),
+                }),
+            );
+        }
+    }
+    out
+}
+
+/// The error statuses callrec answers, with the component name, `error.code` and description of each.
+const ERROR_RESPONSES: &[(u16, &str, &str, &str)] = &[
+    (
+        400,
+        "badRequest",
+        "BadRequest",
+        "A malformed or unsupported query option, header or path (`BadRequest`), or a body that is not a valid \
+         callRecord (`invalidRequest`).",
+    ),
+    (
+        404,
+        "notFound",
+        "itemNotFound",
+        "No such record, or no such session, segment or participant in it.",
+    ),
+    (
+        405,
+        "methodNotAllowed",
+        "MethodNotAllowed",
+        "The path does not support this method.",
+    ),
+    (
+        406,
+        "notAcceptable",
+        "NotAcceptable",
+        "The `Accept` header admits no JSON.",
+    ),
+    (
+        409,
+        "conflict",
+        "Conflict",
+        "The record kept changing while it was being replaced; try again.",
+    ),
+    (
+        413,
+        "payloadTooLarge",
+        "RequestEntityTooLarge",
+        "The request body is larger than the server accepts.",
+    ),
+    (
+        415,
+        "unsupportedMediaType",
+        "UnsupportedMediaType",
+        "The body is not sent as `application/json` (or `+json`).",
+    ),
+];
+
+fn error_response_name(status: u16) -> &'static str {
+    ERROR_RESPONSES
+        .iter()
+        .find(|(s, ..)| *s == status)
+        .map_or("error", |(_, name, ..)| *name)
+}
+
+fn error_response(description: &str, code: &str) -> Value {
+    json!({
+        "description": description,
+        "headers": header_refs(ID_HEADERS),
+        "content": {
+            "application/json": {
+                "schema": schema_ref(ODATA_ERROR),
+                "example": {
+                    "error": {
+                        "code": code,
+                        "message": description,
+                        "innerError": {
+                            "date": "2023-09-25T09:25:00Z",
+                            "request-id": "0a5c1b3e-6d1f-4c54-8f4e-0f3b6c1d2e7a",
+                            "client-request-id": "0a5c1b3e-6d1f-4c54-8f4e-0f3b6c1d2e7a",
+                        },
+                    },
+                },
+            },
+        },
+    })
+}
+
+fn components() -> Value {
+    let model = schema();
+    let mut schemas = Map::new();
+    DescribedTypes::of(model).write(model, &mut schemas);
+    let collections: BTreeSet<&str> = ENDPOINTS
+        .iter()
+        .filter_map(|e| match e.reply {
+            Reply::Collection(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    for t in collections {
+        schemas.insert(
+            collection_response_name(t),
+            json!({
+                "title": format!("Collection of {}", simple_name(t)),
+                "type": "object",
+                "required": ["value"],
+                "properties": {
+                    "@odata.context": { "type": "string", "description": "The context URL (`.../$metadata#...`)." },
+                    "@odata.count": {
+                        "type": "integer",
+                        "format": "int64",
+                        "description": "With `$count=true`: how many items match, in all pages.",
+                    },
+                    "@odata.nextLink": {
+                        "type": "string",
+                        "description": "The URL of the next page; absent on the last page. Follow it as it is.",
+                    },
+                    "value": { "type": "array", "items": schema_ref(t) },
+                },
+            }),
+        );
+    }
+    schemas.insert(
+        ODATA_ERROR.to_owned(),
+        json!({
+            "title": "ODataError",
+            "description": "Graph's error body; every error callrec answers has it.",
+            "type": "object",
+            "required": ["error"],
+            "properties": { "error": schema_ref(MAIN_ERROR) },
+        }),
+    );
+    schemas.insert(
+        MAIN_ERROR.to_owned(),
+        json!({
+            "title": "MainError",
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": { "type": "string", "description": "A stable code to branch on (`BadRequest`, `itemNotFound`, ...)." },
+                "message": { "type": "string", "description": "What was wrong, for a developer." },
+                "innerError": schema_ref(INNER_ERROR),
+            },
+        }),
+    );
+    schemas.insert(
+        INNER_ERROR.to_owned(),
+        json!({
+            "title": "InnerError",
+            "type": "object",
+            "properties": {
+                "date": { "type": "string", "format": "date-time" },
+                "request-id": { "type": "string", "description": "The `request-id` of the response." },
+                "client-request-id": {
+                    "type": "string",
+                    "description": "The request's `client-request-id`, or the `request-id` when none was sent.",
+                },
+            },
+        }),
+    );
+    let count = |description: &str| json!({ "type": "integer", "format": "int64", "minimum": 0, "description": description });
+    schemas.insert(
+        IMPORT_SUMMARY.to_owned(),
+        json!({
+            "title": "importSummary",
+            "type": "object",
+            "required": ["imported", "replaced", "ignoredStale", "rejected", "warnings", "rejections", "bytes"],
+            "properties": {
+                "imported": count("Records stored for the first time."),
+                "replaced": count("Records that replaced an older version."),
+                "ignoredStale": count("Records ignored because an equal or newer version was already stored."),
+                "rejected": count("Records refused (all of them, also past the ones listed in `rejections`)."),
+                "warnings": count("Oddities accepted as they are (unknown properties, an end before its start, ...)."),
+                "rejections": {
+                    "type": "array",
+                    "description": "Why records were refused; the first 1000.",
+                    "items": schema_ref(IMPORT_REJECTION),
+                },
+                "bytes": count("Input bytes read, after decompression."),
+            },
+        }),
+    );
+    schemas.insert(
+        IMPORT_REJECTION.to_owned(),
+        json!({
+            "title": "importRejection",
+            "type": "object",
+            "required": ["line", "path", "message"],
+            "properties": {
+                "line": count("The 1-based line of NDJSON input, or the 1-based position in an array or a `value` collection."),
+                "path": { "type": "string", "description": "The JSON path of the offending value; `$` for the whole record.", "example": "$.sessions[0].id" },
+                "message": { "type": "string" },
+            },
+        }),
+    );
+
+    let mut parameters = Map::new();
+    for option in ENDPOINTS.iter().flat_map(|e| e.options) {
+        parameters
+            .entry(option_component(*option))
+            .or_insert_with(|| option_parameter(*option));
+    }
+    parameters.insert(
+        "prefer".to_owned(),
+        json!({
+            "name": "Prefer",
+            "in": "header",
+            "required": false,
+            "description": format!(
+                "Comma-separated preferences: `odata.maxpagesize=n` (a smaller page; at most {LIST_PAGE_MAX} \
+                 callRecords, {SESSION_PAGE} sessions, {PARTICIPANT_PAGE} participants), `omit-values=nulls` (leave out \
+                 null properties), `include-unknown-enum-members` (send enum members added after \
+                 `unknownFutureValue` instead of `unknownFutureValue`). The honoured ones are listed in \
+                 `Preference-Applied`."
+            ),
+            "schema": { "type": "string" },
+            "examples": {
+                "pageSize": { "value": "odata.maxpagesize=10" },
+                "omitNulls": { "value": "omit-values=nulls" },
+                "unknownEnumMembers": { "value": "include-unknown-enum-members" },
+                "all": { "value": "odata.maxpagesize=10, omit-values=nulls, include-unknown-enum-members" },
+            },
+        }),
+    );
+    parameters.insert(
+        "clientRequestId".to_owned(),
+        json!({
+            "name": "client-request-id",
+            "in": "header",
+            "required": false,
+            "description": "A client's id for the request (a GUID by Graph's convention); echoed in the response and in error bodies.",
+            "schema": { "type": "string" },
+            "example": "7f2d1a5e-4b1c-4f3a-9e0d-2c6b8a9f1e3d",
+        }),
+    );
+
+    let mut responses = Map::new();
+    for (_, name, code, description) in ERROR_RESPONSES {
+        responses.insert((*name).to_owned(), error_response(description, code));
+    }
+    responses.insert(
+        "error".to_owned(),
+        error_response(
+            "An internal failure (`generalException`) or another error.",
+            "generalException",
+        ),
+    );
+
+    json!({
+        "schemas": schemas,
+        "parameters": parameters,
+        "responses": responses,
+        "headers": {
+            "request-id": {
+                "description": "The id of this request, also in the error body; quote it when reporting a problem.",
+                "schema": { "type": "string", "format": "uuid" },
+            },
+            "client-request-id": {
+                "description": "The request's `client-request-id`, echoed when it was sent.",
+                "schema": { "type": "string" },
+            },
+            "Preference-Applied": {
+                "description": "The `Prefer` preferences honoured, e.g. `odata.maxpagesize=10,omit-values=nulls`.",
+                "schema": { "type": "string" },
+            },
+            "Location": {
+                "description": "The URL of the written record.",
+                "schema": { "type": "string", "format": "uri" },
+            },
+            "callrec-ingest-outcome": {
+                "description": "What the write did.",
+                "schema": { "type": "string", "enum": ["created", "replaced", "stale"] },
+            },
+        },
+    })
+}
