@@ -577,8 +577,8 @@ fn string_problem(
     }
 }
 
-/// Why a string cannot serve as an entity id, if it cannot.
-fn id_problem(id: &str) -> Option<String> {
+/// Why a string cannot serve as an entity id (it must fit in a URL path segment), if it cannot.
+pub fn id_problem(id: &str) -> Option<String> {
     if id.is_empty() {
         return Some("it is empty".to_owned());
     }

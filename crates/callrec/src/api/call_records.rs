@@ -15,6 +15,7 @@ use callrec_store::{RecordRow, SessionRow, Slice};
 use serde_json::Value;
 
 use super::error::ApiError;
+use crate::auth::Caller;
 use super::options::{
     self, CALL_RECORD, ListOptions, ORGANIZER, PARTICIPANT, RecordOptions, SEGMENT, SESSION,
     SessionExpansion,
@@ -41,14 +42,14 @@ struct ReadContext {
 }
 
 impl ReadContext {
-    fn new(state: &AppState, version: ApiVersion, headers: &HeaderMap) -> Result<Self, ApiError> {
+    fn new(caller: &Caller, version: ApiVersion, headers: &HeaderMap) -> Result<Self, ApiError> {
         wire::check_accepts_json(headers)?;
         let prefs = Preferences::from_headers(headers)?;
         Ok(ReadContext {
             base: BaseUrl::from_headers(headers, version),
             shaping: Shaping::from_preferences(&prefs),
             prefs,
-            tenant: state.tenant(headers).to_owned(),
+            tenant: caller.tenant.clone(),
         })
     }
 
@@ -68,6 +69,14 @@ impl ReadContext {
     }
 }
 
+/// Refuses an id in the URL that no stored entity can have, as Graph refuses malformed keys.
+fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
+    match callrec_model::validate::id_problem(id) {
+        Some(problem) => Err(ApiError::bad_request(format!("The {what} id '{id}' is malformed: {problem}."))),
+        None => Ok(()),
+    }
+}
+
 fn not_found(what: &str, id: &str) -> ApiError {
     ApiError::not_found(format!("The {what} '{id}' was not found."))
 }
@@ -76,10 +85,11 @@ fn not_found(what: &str, id: &str) -> ApiError {
 pub async fn list(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
     let raw = options::raw(uri.query())?;
     let mut opts = ListOptions::parse(&raw)?;
     let mut page_size = LIST_PAGE;
@@ -124,7 +134,7 @@ pub async fn list(
             count: None,
         }
     } else {
-        state.store.list_records(&cx.tenant, &query).await?
+        state.records().list_records(&cx.tenant, &query).await?
     };
 
     let mut body = Vec::with_capacity(1024 + page.items.len() * 1024);
@@ -238,19 +248,21 @@ pub async fn get_record(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
     let opts = RecordOptions::parse(&options::raw(uri.query())?)?;
     let row = state
-        .store
+        .records()
         .get_record(&cx.tenant, &id)
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
     let sessions = match &opts.sessions {
         Some(e) => state
-            .store
+            .records()
             .sessions(
                 &cx.tenant,
                 &id,
@@ -266,7 +278,7 @@ pub async fn get_record(
     };
     let participants = match &opts.participants {
         Some(_) => state
-            .store
+            .records()
             .participants(
                 &cx.tenant,
                 &id,
@@ -468,10 +480,12 @@ pub async fn list_sessions(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
     let raw = options::raw(uri.query())?;
     let mut expansion = options::sessions_options(&raw, "sessions")?;
     let (token, page_size, offset, applied) =
@@ -488,12 +502,12 @@ pub async fn list_sessions(
         expansion = options::sessions_options(&merged, "sessions")?;
     }
     let row = state
-        .store
+        .records()
         .get_record(&cx.tenant, &id)
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
     let sessions = state
-        .store
+        .records()
         .sessions(
             &cx.tenant,
             &id,
@@ -535,10 +549,13 @@ pub async fn get_session(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path((id, sid)): Path<(String, String)>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
+    check_id("session", &sid)?;
     let raw = options::raw(uri.query())?;
     let expansion = options::sessions_options(&raw, "a session")?;
     if raw.skiptoken.is_some() {
@@ -570,9 +587,9 @@ async fn find_session(
     id: &str,
     sid: &str,
 ) -> Result<SessionRow, ApiError> {
-    match state.store.session(&cx.tenant, id, sid).await? {
+    match state.records().session(&cx.tenant, id, sid).await? {
         Some(s) => Ok(s),
-        None if state.store.get_record(&cx.tenant, id).await?.is_none() => {
+        None if state.records().get_record(&cx.tenant, id).await?.is_none() => {
             Err(not_found("callRecord", id))
         }
         None => Err(not_found("session", sid)),
@@ -602,10 +619,13 @@ pub async fn list_segments(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path((id, sid)): Path<(String, String)>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
+    check_id("session", &sid)?;
     let select = options::select_only(
         &options::raw(uri.query())?,
         "segments",
@@ -641,10 +661,14 @@ pub async fn get_segment(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path((id, sid, segid)): Path<(String, String, String)>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
+    check_id("session", &sid)?;
+    check_id("segment", &segid)?;
     let select = options::select_only(
         &options::raw(uri.query())?,
         "a segment",
@@ -682,10 +706,12 @@ pub async fn list_participants(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
     let raw = options::raw(uri.query())?;
     let mut select = options::select_only(&raw, "participants_v2", options::PARTICIPANT, true)?;
     let (token, page_size, offset, applied) =
@@ -699,12 +725,12 @@ pub async fn list_participants(
         };
     }
     let row = state
-        .store
+        .records()
         .get_record(&cx.tenant, &id)
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
     let participants = state
-        .store
+        .records()
         .participants(
             &cx.tenant,
             &id,
@@ -755,19 +781,22 @@ pub async fn get_participant(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path((id, pid)): Path<(String, String)>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
+    check_id("participant", &pid)?;
     let select = options::select_only(
         &options::raw(uri.query())?,
         "a participant",
         options::PARTICIPANT,
         false,
     )?;
-    let participant = match state.store.participant(&cx.tenant, &id, &pid).await? {
+    let participant = match state.records().participant(&cx.tenant, &id, &pid).await? {
         Some(p) => p,
-        None if state.store.get_record(&cx.tenant, &id).await?.is_none() => {
+        None if state.records().get_record(&cx.tenant, &id).await?.is_none() => {
             return Err(not_found("callRecord", &id));
         }
         None => return Err(not_found("participant", &pid)),
@@ -800,10 +829,12 @@ pub async fn get_organizer(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
+    caller: Caller,
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&state, version, &headers)?;
+    let cx = ReadContext::new(&caller, version, &headers)?;
+    check_id("callRecord", &id)?;
     let select = options::select_only(
         &options::raw(uri.query())?,
         "organizer_v2",
@@ -811,7 +842,7 @@ pub async fn get_organizer(
         false,
     )?;
     let row = state
-        .store
+        .records()
         .get_record(&cx.tenant, &id)
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
