@@ -5,6 +5,7 @@
 //! so it can be tested with plain values and reused by the server, the CLI, the generator and the store.
 
 pub mod edm;
+pub mod logs;
 pub mod odata;
 pub mod prepare;
 pub mod query;
