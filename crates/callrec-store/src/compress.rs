@@ -178,10 +178,20 @@ impl Encoder {
 #[derive(Debug, Default)]
 struct Sampler {
     samples: Vec<Vec<u8>>,
+    bytes: usize,
+    /// Train at this many samples...
     target: usize,
+    /// ...or at this many bytes of them, whichever comes first.
+    budget: usize,
     attempts: u32,
     training: bool,
 }
+
+/// A sample keeps only the start of a long piece: a dictionary serves the first kilobytes of each piece
+/// (later ones find their matches in the piece itself), and the trainer's time grows with its input.
+const MAX_SAMPLE_BYTES: usize = 16 * 1024;
+/// Sample bytes per dictionary byte; zstd advises about a hundred.
+const SAMPLE_BYTES_PER_DICTIONARY_BYTE: usize = 100;
 
 /// How many times training is retried (each time on twice as many samples) before giving up.
 const TRAINING_ATTEMPTS: u32 = 3;
@@ -220,6 +230,11 @@ impl Codec {
             sampling: AtomicBool::new(sampling),
             sampler: Mutex::new(Sampler {
                 target: training.map_or(0, |t| t.after_pieces.max(1)),
+                budget: training.map_or(0, |t| {
+                    t.max_size
+                        .saturating_mul(SAMPLE_BYTES_PER_DICTIONARY_BYTE)
+                        .max(1)
+                }),
                 ..Sampler::default()
             }),
         }
@@ -292,11 +307,16 @@ impl Codec {
             return None;
         }
         for piece in pieces {
+            if sampler.samples.len() >= sampler.target || sampler.bytes >= sampler.budget {
+                break;
+            }
             if !piece.is_empty() {
-                sampler.samples.push(piece.to_vec());
+                let sample = piece[..piece.len().min(MAX_SAMPLE_BYTES)].to_vec();
+                sampler.bytes += sample.len();
+                sampler.samples.push(sample);
             }
         }
-        if sampler.samples.len() < sampler.target {
+        if sampler.samples.len() < sampler.target && sampler.bytes < sampler.budget {
             return None;
         }
         sampler.training = true;
@@ -309,8 +329,10 @@ impl Codec {
         sampler.training = false;
         sampler.attempts += 1;
         sampler.target = sampler.target.saturating_mul(2);
+        sampler.budget = sampler.budget.saturating_mul(2);
         if sampler.attempts >= TRAINING_ATTEMPTS {
             sampler.samples = Vec::new();
+            sampler.bytes = 0;
             self.sampling.store(false, Ordering::Release);
         }
     }
@@ -320,6 +342,7 @@ impl Codec {
         let mut sampler = self.sampler.lock().unwrap_or_else(PoisonError::into_inner);
         sampler.training = false;
         sampler.samples = Vec::new();
+        sampler.bytes = 0;
     }
 
     /// The size limit for the trained dictionary.
@@ -424,7 +447,7 @@ mod tests {
         let samples = codec
             .offer_samples(pieces[499..].iter().map(Vec::as_slice))
             .expect("enough samples");
-        assert_eq!(samples.len(), 600);
+        assert_eq!(samples.len(), 500, "sampling stops at the target");
         assert!(
             codec.offer_samples([b"more".as_slice()]).is_none(),
             "one training at a time"
@@ -450,6 +473,28 @@ mod tests {
         );
         assert_eq!(codec.decode(&blob).unwrap(), piece(10_000));
         assert_eq!(codec.next_dictionary_id(), Some(2));
+    }
+
+    #[test]
+    fn long_pieces_are_cut_and_bytes_bound_the_sampling() {
+        let training = DictionaryTraining {
+            after_pieces: 1_000,
+            max_size: 1024,
+        };
+        let codec = Codec::new(3, Some(training), Vec::new());
+        let long = vec![b'x'; 3 * MAX_SAMPLE_BYTES];
+        let budget = 1024 * SAMPLE_BYTES_PER_DICTIONARY_BYTE;
+        let pieces_to_budget = budget.div_ceil(MAX_SAMPLE_BYTES);
+        assert!(
+            codec
+                .offer_samples(std::iter::repeat_n(long.as_slice(), pieces_to_budget - 1))
+                .is_none()
+        );
+        let samples = codec
+            .offer_samples(std::iter::repeat_n(long.as_slice(), 10))
+            .expect("the byte budget is reached");
+        assert_eq!(samples.len(), pieces_to_budget);
+        assert!(samples.iter().all(|s| s.len() == MAX_SAMPLE_BYTES));
     }
 
     #[test]
