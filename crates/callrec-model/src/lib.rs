@@ -8,6 +8,7 @@ pub mod edm;
 pub mod logs;
 pub mod odata;
 pub mod prepare;
+pub mod quality;
 pub mod query;
 pub mod schema;
 pub mod types;

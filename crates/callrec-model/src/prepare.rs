@@ -10,6 +10,7 @@
 use serde_json::{Map, Value};
 
 use crate::edm::Ticks;
+use crate::quality::{self, RecordQuality, Thresholds};
 
 /// A callRecord ready to be written: its index keys and its JSON pieces.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +31,8 @@ pub struct PreparedRecord {
     pub organizer: Option<Vec<u8>>,
     pub sessions: Vec<PreparedSession>,
     pub participants: Vec<PreparedParticipant>,
+    /// Every stream classified by the quality rules, for the quality reports ([`crate::quality`]).
+    pub quality: RecordQuality,
 }
 
 /// One session: its own properties and, separately, its segments.
@@ -53,15 +56,27 @@ pub struct PreparedParticipant {
 const NAVIGATION_KEYS: [&str; 3] = ["sessions", "participants_v2", "organizer_v2"];
 
 fn is_navigation_key(key: &str) -> bool {
-    NAVIGATION_KEYS.iter().any(|nav| key == *nav || key.strip_prefix(nav).is_some_and(|rest| rest.starts_with('@')))
+    NAVIGATION_KEYS.iter().any(|nav| {
+        key == *nav
+            || key
+                .strip_prefix(nav)
+                .is_some_and(|rest| rest.starts_with('@'))
+    })
 }
 
-/// Splits a record that [`crate::validate`] accepted into its stored pieces.
+/// Splits a record that [`crate::validate`] accepted into its stored pieces, classifying its streams with
+/// the process's [`quality::thresholds`].
 ///
 /// # Panics
 /// Never on a record the validator accepted; on anything else it may return nonsense keys, so call it only
 /// after validation.
 pub fn prepare(record: Map<String, Value>) -> PreparedRecord {
+    prepare_with(record, quality::thresholds())
+}
+
+/// [`prepare`] with the quality thresholds given.
+pub fn prepare_with(record: Map<String, Value>, thresholds: &Thresholds) -> PreparedRecord {
+    let quality = quality::record_quality(&record, thresholds);
     let str_of = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_owned();
     let time_of = |v: Option<&Value>| {
         v.and_then(Value::as_str)
@@ -74,7 +89,11 @@ pub fn prepare(record: Map<String, Value>) -> PreparedRecord {
     let modalities = record
         .get("modalities")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let start = time_of(record.get("startDateTime"));
     let end = time_of(record.get("endDateTime"));
@@ -115,7 +134,10 @@ pub fn prepare(record: Map<String, Value>) -> PreparedRecord {
                 if !id.is_empty() && !participant_ids.contains(&id) {
                     participant_ids.push(id.clone());
                 }
-                PreparedParticipant { id, body: serde_json::to_vec(&p).expect("a JSON value always serializes") }
+                PreparedParticipant {
+                    id,
+                    body: serde_json::to_vec(&p).expect("a JSON value always serializes"),
+                }
             })
             .collect(),
         _ => Vec::new(),
@@ -125,10 +147,16 @@ pub fn prepare(record: Map<String, Value>) -> PreparedRecord {
             .into_iter()
             .map(|s| {
                 let Value::Object(mut s) = s else {
-                    return PreparedSession { id: String::new(), head: b"{}".to_vec(), segments: b"[]".to_vec() };
+                    return PreparedSession {
+                        id: String::new(),
+                        head: b"{}".to_vec(),
+                        segments: b"[]".to_vec(),
+                    };
                 };
                 let segments = match s.shift_remove("segments") {
-                    Some(v @ Value::Array(_)) => serde_json::to_vec(&v).expect("a JSON value always serializes"),
+                    Some(v @ Value::Array(_)) => {
+                        serde_json::to_vec(&v).expect("a JSON value always serializes")
+                    }
                     _ => b"[]".to_vec(),
                 };
                 s.retain(|k, _| !k.starts_with("segments@"));
@@ -154,5 +182,6 @@ pub fn prepare(record: Map<String, Value>) -> PreparedRecord {
         organizer,
         sessions,
         participants,
+        quality,
     }
 }

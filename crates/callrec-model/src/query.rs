@@ -5,6 +5,7 @@
 //! knows of URLs or SQL.
 
 use crate::edm::Ticks;
+use crate::quality::{MediaType, Verdict};
 
 /// A validated `$filter` over callRecords.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,11 +14,18 @@ pub enum RecordFilter {
     Or(Vec<RecordFilter>),
     Not(Box<RecordFilter>),
     /// `startDateTime ge 2023-09-25T09:25:00Z` and the like.
-    Time { field: TimeField, op: CmpOp, value: Ticks },
+    Time {
+        field: TimeField,
+        op: CmpOp,
+        value: Ticks,
+    },
     /// `type eq 'groupCall'`, `type in ('groupCall','peerToPeer')`: true when the type is one of these.
     TypeIn(Vec<String>),
     /// `version gt 1`, and the like.
-    Version { op: CmpOp, value: i64 },
+    Version {
+        op: CmpOp,
+        value: i64,
+    },
     /// `id eq '...'` / `id in (...)`.
     IdIn(Vec<String>),
     /// `participants_v2/any(p:p/id eq '...')` (or `in (...)`, or several joined by `or`):
@@ -25,6 +33,13 @@ pub enum RecordFilter {
     ParticipantIn(Vec<String>),
     /// `modalities/any(m:m eq 'video')`: true when the record used any of these modalities.
     ModalityIn(Vec<String>),
+    /// `quality eq 'poor'`, `quality/audio in ('poor','unclassified')` (callrec's extension): true when the
+    /// record's quality verdict, or the verdict of its streams of this media type, is one of these
+    /// (see [`crate::quality`]).
+    Quality {
+        media: Option<MediaType>,
+        verdicts: Vec<Verdict>,
+    },
     /// A boolean constant, which normalisation may leave behind (`not (...)` of nothing).
     Const(bool),
 }
@@ -92,7 +107,10 @@ pub struct RecordOrder {
 
 impl Default for RecordOrder {
     fn default() -> Self {
-        RecordOrder { field: TimeField::StartDateTime, descending: false }
+        RecordOrder {
+            field: TimeField::StartDateTime,
+            descending: false,
+        }
     }
 }
 

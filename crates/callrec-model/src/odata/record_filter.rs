@@ -5,16 +5,19 @@
 //! callrec accepts those and the other indexed properties (end and last-modified times, version, id, type,
 //! modalities), combined freely with `and`, `or`, `not` and parentheses; everything else is rejected with
 //! an error that names the construct and where it is, rather than silently matching nothing.
+//! One extension is callrec's own: `quality eq 'poor'` and `quality/{mediaType} eq 'poor'` (also `ne` and
+//! `in`) select records by their quality verdict ([`crate::quality`]).
 //! Property names match in any case, as Graph's query parser does; range variables match exactly.
 
 use crate::edm;
 use crate::odata::QueryError;
 use crate::odata::filter::{Expr, ExprKind, LambdaKind, Literal, parse_filter};
+use crate::quality::{MediaType, Verdict};
 use crate::query::{CmpOp, RecordFilter, TimeField};
 
 const OPTION: &str = "$filter";
 
-const SUPPORTED: &str = "startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...)";
+const SUPPORTED: &str = "startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...), quality, quality/{mediaType}";
 
 /// Members of `microsoft.graph.callRecords.callType`.
 const CALL_TYPES: &[&str] = &["unknown", "groupCall", "peerToPeer", "unknownFutureValue"];
@@ -90,6 +93,8 @@ enum Property {
     Version,
     Id,
     Type,
+    /// callrec's extension: the record's quality verdict, or that of its streams of one media type.
+    Quality(Option<MediaType>),
 }
 
 impl Property {
@@ -116,6 +121,7 @@ impl Property {
             Property::Version => "version",
             Property::Id => "id",
             Property::Type => "type",
+            Property::Quality(_) => "quality",
         }
     }
 }
@@ -182,6 +188,30 @@ fn property_at(expr: &Expr) -> Result<Property, QueryError> {
         return Ok(p);
     }
     let first = segments[0].as_str();
+    if first.eq_ignore_ascii_case("quality") {
+        let media = match segments.get(1) {
+            None => None,
+            Some(m) if segments.len() == 2 => Some(MediaType::parse(m).ok_or_else(|| {
+                error(
+                    expr.start,
+                    format!(
+                        "'{m}' in '{joined}' at position {} is not a media type; expected one of: audio, video, videoBasedScreenSharing, other",
+                        expr.start
+                    ),
+                )
+            })?),
+            Some(_) => {
+                return Err(error(
+                    expr.start,
+                    format!(
+                        "property '{joined}' at position {} cannot be filtered on; use quality or quality/{{mediaType}}",
+                        expr.start
+                    ),
+                ));
+            }
+        };
+        return Ok(Property::Quality(media));
+    }
     let hint = if first.eq_ignore_ascii_case("participants_v2")
         || first.eq_ignore_ascii_case("participants")
     {
@@ -255,6 +285,24 @@ fn condition(
             op,
             value: integer_of(value)?,
         }),
+        Property::Quality(media) => {
+            let positive = RecordFilter::Quality {
+                media,
+                verdicts: vec![verdict_of(value)?],
+            };
+            match op {
+                CmpOp::Eq => Ok(positive),
+                CmpOp::Ne => Ok(RecordFilter::Not(Box::new(positive))),
+                _ => Err(error(
+                    path.start,
+                    format!(
+                        "'quality' at position {} supports only eq, ne and in, not {}",
+                        path.start,
+                        op.keyword()
+                    ),
+                )),
+            }
+        }
         Property::Id | Property::Type => {
             let positive = text_set(property, vec![text_of(property, value)?]);
             match op {
@@ -300,6 +348,10 @@ fn membership(value: &Expr, list: &[Expr]) -> Result<RecordFilter, QueryError> {
                 .map(|item| text_of(property, item))
                 .collect::<Result<_, _>>()?,
         )),
+        Property::Quality(media) => Ok(RecordFilter::Quality {
+            media,
+            verdicts: list.iter().map(verdict_of).collect::<Result<_, _>>()?,
+        }),
         Property::Time(_) | Property::Version => Ok(RecordFilter::Or(
             list.iter()
                 .map(|item| condition(property, CmpOp::Eq, value, item))
@@ -348,6 +400,26 @@ fn ticks_of(field: TimeField, expr: &Expr) -> Result<edm::Ticks, QueryError> {
             at,
             format!(
                 "'{name}' must be compared with a DateTimeOffset such as 2023-09-25T09:25:00Z; found {} at position {at}",
+                literal.describe()
+            ),
+        )),
+    }
+}
+
+/// The verdict a `quality` is compared with: `'good'`, `'poor'` or `'unclassified'`.
+fn verdict_of(expr: &Expr) -> Result<Verdict, QueryError> {
+    let at = expr.start;
+    match literal_of("quality", expr)? {
+        Literal::Str(s) => Verdict::parse(s).ok_or_else(|| {
+            error(
+                at,
+                format!("'{s}' at position {at} is not a quality verdict; expected one of: good, poor, unclassified"),
+            )
+        }),
+        literal => Err(error(
+            at,
+            format!(
+                "'quality' must be compared with a verdict such as 'poor'; found {} at position {at}",
                 literal.describe()
             ),
         )),
@@ -738,17 +810,71 @@ mod tests {
             "And([Not(Or([TypeIn([\"groupCall\"]), Version { op: Ge, value: 2 }])), IdIn([\"x\"])])",
         );
         check("true", "Const(true)");
+        check(
+            "quality eq 'poor'",
+            "Quality { media: None, verdicts: [Poor] }",
+        );
+        check(
+            "Quality eq 'GOOD'",
+            "Quality { media: None, verdicts: [Good] }",
+        );
+        check(
+            "quality/audio eq 'poor'",
+            "Quality { media: Some(Audio), verdicts: [Poor] }",
+        );
+        check(
+            "quality/vbss in ('poor','unclassified')",
+            "Quality { media: Some(VideoBasedScreenSharing), verdicts: [Poor, Unclassified] }",
+        );
+        check(
+            "quality ne 'good' and startDateTime ge 2023-01-01T00:00:00Z",
+            &format!(
+                "And([Not(Quality {{ media: None, verdicts: [Good] }}), Time {{ field: StartDateTime, op: Ge, value: Ticks({a}) }}])"
+            ),
+        );
+        check(
+            "'poor' eq quality/video",
+            "Quality { media: Some(Video), verdicts: [Poor] }",
+        );
+    }
+
+    #[test]
+    fn rejected_quality_shapes() {
+        check(
+            "quality eq 'bad'",
+            "error@11: $filter: 'bad' at position 11 is not a quality verdict; expected one of: good, poor, unclassified",
+        );
+        check(
+            "quality gt 'good'",
+            "error@0: $filter: 'quality' at position 0 supports only eq, ne and in, not gt",
+        );
+        check(
+            "quality/smell eq 'poor'",
+            "error@0: $filter: 'smell' in 'quality/smell' at position 0 is not a media type; expected one of: audio, video, videoBasedScreenSharing, other",
+        );
+        check(
+            "quality/audio/x eq 'poor'",
+            "error@0: $filter: property 'quality/audio/x' at position 0 cannot be filtered on; use quality or quality/{mediaType}",
+        );
+        check(
+            "quality eq 2",
+            "error@11: $filter: 'quality' must be compared with a verdict such as 'poor'; found the number 2 at position 11",
+        );
+        check(
+            "quality eq null",
+            "error@11: $filter: 'quality' is never null; null at position 11 matches nothing",
+        );
     }
 
     #[test]
     fn rejected_shapes() {
         check(
             "joinWebUrl eq 'x'",
-            "error@0: $filter: property 'joinWebUrl' at position 0 cannot be filtered on; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...)",
+            "error@0: $filter: property 'joinWebUrl' at position 0 cannot be filtered on; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...), quality, quality/{mediaType}",
         );
         check(
             "version eq 1 and organizer_v2/id eq 'x'",
-            "error@17: $filter: property 'organizer_v2/id' at position 17 cannot be filtered on; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...)",
+            "error@17: $filter: property 'organizer_v2/id' at position 17 cannot be filtered on; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...), quality, quality/{mediaType}",
         );
         check(
             "startDateTime ge '2023-09-25T09:25:00Z'",
@@ -796,11 +922,11 @@ mod tests {
         );
         check(
             "1 eq 1",
-            "error@0: $filter: the comparison at position 0 does not name a property; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...)",
+            "error@0: $filter: the comparison at position 0 does not name a property; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...), quality, quality/{mediaType}",
         );
         check(
             "startswith(id,'a')",
-            "error@0: $filter: the function 'startswith' at position 0 is not supported when filtering callRecords; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...)",
+            "error@0: $filter: the function 'startswith' at position 0 is not supported when filtering callRecords; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...), quality, quality/{mediaType}",
         );
         check(
             "version",
@@ -852,7 +978,7 @@ mod tests {
         );
         check(
             "sessions/any(s:s/id eq 'a')",
-            "error@0: $filter: 'sessions' at position 0 cannot be filtered on; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...)",
+            "error@0: $filter: 'sessions' at position 0 cannot be filtered on; supported: startDateTime, endDateTime, lastModifiedDateTime, version, id, type, participants_v2/any(...), modalities/any(...), quality, quality/{mediaType}",
         );
         check(
             "startDateTime ge",

@@ -138,6 +138,24 @@ pub(super) fn push_condition(
             }
             sql.push(')');
         }
+        RecordFilter::Quality { media, verdicts } => {
+            let column = super::quality::verdict_column(*media);
+            if verdicts.is_empty() {
+                sql.push('0');
+                return;
+            }
+            // A record stored before quality was kept has no row here, so it matches no quality filter.
+            sql.push_str(
+                "EXISTS (SELECT 1 FROM quality_records q WHERE q.rid = records.rid AND q.",
+            );
+            sql.push_str(column);
+            sql.push_str(" IN (");
+            for (i, v) in verdicts.iter().enumerate() {
+                sql.push_str(if i == 0 { "?" } else { ", ?" });
+                params.push(Value::Integer(v.code()));
+            }
+            sql.push_str("))");
+        }
         RecordFilter::Const(value) => sql.push(if *value { '1' } else { '0' }),
     }
 }
@@ -215,6 +233,14 @@ mod tests {
             0,
         );
         check(Or(vec![]), "0", 0);
+        check(
+            Quality {
+                media: Some(callrec_model::quality::MediaType::Audio),
+                verdicts: vec![callrec_model::quality::Verdict::Poor],
+            },
+            "EXISTS (SELECT 1 FROM quality_records q WHERE q.rid = records.rid AND q.audio IN (?))",
+            1,
+        );
         check(And(vec![]), "1", 0);
     }
 

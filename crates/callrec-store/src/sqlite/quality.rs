@@ -27,3 +27,15 @@ pub(super) fn record_deleted(
 ) -> Result<(), crate::StoreError> {
     Ok(())
 }
+
+/// The column of `quality_records` that holds a record's verdict, or its verdict for one media type.
+pub(super) fn verdict_column(media: Option<callrec_model::quality::MediaType>) -> &'static str {
+    use callrec_model::quality::MediaType;
+    match media {
+        None => "verdict",
+        Some(MediaType::Audio) => "audio",
+        Some(MediaType::Video) => "video",
+        Some(MediaType::VideoBasedScreenSharing) => "vbss",
+        Some(MediaType::Other) => "other",
+    }
+}

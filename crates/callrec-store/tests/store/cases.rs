@@ -101,6 +101,16 @@ fn matches(spec: &Spec, filter: &RecordFilter) -> bool {
         RecordFilter::ModalityIn(names) => {
             names.iter().any(|n| spec.modalities.contains(&n.as_str()))
         }
+        RecordFilter::Quality { media, verdicts } => {
+            // Every stream of a spec is main-audio with 10 ms of jitter: good audio.
+            use callrec_model::quality::{MediaType, Verdict};
+            let streams = spec.sessions.iter().any(|(_, segments)| *segments > 0);
+            let verdict = match media {
+                None | Some(MediaType::Audio) if streams => Verdict::Good,
+                _ => Verdict::Unclassified,
+            };
+            verdicts.contains(&verdict)
+        }
         RecordFilter::Const(value) => *value,
     }
 }
