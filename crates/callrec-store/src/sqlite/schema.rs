@@ -30,7 +30,8 @@ pub(super) const CHILD_BITS: u32 = 20;
 pub(super) const MAX_CHILDREN: usize = 1 << CHILD_BITS;
 
 /// The schema migrations, in order. Append only.
-pub(super) const MIGRATIONS: &[&str] = &[r#"
+pub(super) const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE tenants (
     tid INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE
@@ -89,7 +90,58 @@ CREATE TABLE totals (
     sessions INTEGER NOT NULL
 );
 INSERT INTO totals (id, records, sessions) VALUES (1, 0, 0);
-"#];
+"#,
+    // Change notifications (see `subscriptions.rs`): subscriptions, the participant ids a filtered one
+    // watches, the records each has already announced as created, and the outbox of notifications owed,
+    // written in the transaction of the record that owes them.
+    r#"
+CREATE TABLE subscriptions (
+    skey INTEGER PRIMARY KEY,
+    tenant INTEGER NOT NULL,
+    id TEXT NOT NULL UNIQUE,
+    resource TEXT NOT NULL,
+    filtered INTEGER NOT NULL,
+    change_type TEXT NOT NULL,
+    notification_url TEXT NOT NULL,
+    lifecycle_url TEXT,
+    client_state TEXT,
+    expiration INTEGER NOT NULL,
+    application_id TEXT,
+    creator_id TEXT,
+    tls_version TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    reauthorization_for INTEGER
+);
+CREATE INDEX subscriptions_by_tenant ON subscriptions (tenant, expiration);
+CREATE TABLE subscription_participants (
+    skey INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (skey, value)
+) WITHOUT ROWID;
+CREATE TABLE subscription_created (
+    skey INTEGER NOT NULL,
+    rid INTEGER NOT NULL,
+    PRIMARY KEY (skey, rid)
+) WITHOUT ROWID;
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    skey INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    record_id TEXT,
+    queued_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    leased_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_by_due ON outbox (due_at);
+CREATE INDEX outbox_by_subscription ON outbox (skey);
+CREATE TABLE outbox_totals (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    dropped INTEGER NOT NULL
+);
+INSERT INTO outbox_totals (id, dropped) VALUES (1, 0);
+"#,
+];
 
 /// Brings the file's schema up to date, one migration per transaction. The version is read inside the
 /// write transaction, so two processes opening a new file at once do not apply a migration twice.

@@ -27,7 +27,7 @@ const MAX_GROUP_RECORDS: usize = 20_000;
 /// A record with its pieces compressed, ready for the writer.
 #[derive(Debug)]
 pub(super) struct EncodedRecord {
-    id: String,
+    pub(super) id: String,
     version: i64,
     call_type: String,
     modality_mask: i64,
@@ -35,7 +35,7 @@ pub(super) struct EncodedRecord {
     start: i64,
     end: i64,
     last_modified: i64,
-    participant_ids: Vec<String>,
+    pub(super) participant_ids: Vec<String>,
     head: Vec<u8>,
     organizer: Option<Vec<u8>>,
     sessions: Vec<EncodedSession>,

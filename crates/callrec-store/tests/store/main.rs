@@ -10,6 +10,7 @@ mod cases;
 mod postgres;
 mod records;
 mod sqlite;
+mod subscriptions;
 
 /// Calls `$run!` with the name of every conformance case, so each backend's runner makes one test per
 /// case and none is forgotten.
