@@ -11,6 +11,22 @@ use callrec_model::edm::{TICKS_PER_SECOND, Ticks, format_duration};
 
 use super::rng::Guid;
 
+/// Writes the member name `$name` (a literal) with one copy: the hot path of the generator.
+macro_rules! key {
+    ($j:expr, $name:literal) => {
+        $j.raw_key(concat!(",\"", $name, "\":"))
+    };
+}
+pub(crate) use key;
+
+/// Writes the string literal `$value`, which must need no escaping, with one copy.
+macro_rules! lit {
+    ($j:expr, $value:literal) => {
+        $j.raw_value(concat!(",\"", $value, "\""))
+    };
+}
+pub(crate) use lit;
+
 /// Appends JSON text to a buffer, inserting commas between members and elements itself.
 pub(crate) struct Json<'a> {
     pub(crate) buf: &'a mut Vec<u8>,
@@ -54,6 +70,22 @@ impl<'a> Json<'a> {
         self.done();
     }
 
+    /// Writes a member name given as `,"name":`, dropping the comma when none is due (see [`key!`]).
+    pub(crate) fn raw_key(&mut self, comma_quoted: &'static str) {
+        let b = comma_quoted.as_bytes();
+        self.buf
+            .extend_from_slice(if self.comma { b } else { &b[1..] });
+        self.comma = false;
+    }
+
+    /// Writes a value given as `,<json>`, dropping the comma when none is due (see [`lit!`]).
+    pub(crate) fn raw_value(&mut self, comma_json: &'static str) {
+        let b = comma_json.as_bytes();
+        self.buf
+            .extend_from_slice(if self.comma { b } else { &b[1..] });
+        self.done();
+    }
+
     /// Writes a member name; `key` must need no escaping (all names here are CSDL property names).
     pub(crate) fn key(&mut self, key: &str) {
         self.sep();
@@ -79,7 +111,11 @@ impl<'a> Json<'a> {
     pub(crate) fn str(&mut self, s: &str) {
         self.sep();
         self.buf.push(b'"');
-        if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        // No early exit, so the check vectorizes: most strings need no escaping.
+        let needs_escape = s.bytes().fold(false, |acc, b| {
+            acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+        });
+        if !needs_escape {
             self.buf.extend_from_slice(s.as_bytes());
         } else {
             for &b in s.as_bytes() {
@@ -303,12 +339,19 @@ mod tests {
             j.null();
             j.bool(true);
             j.end_arr();
-            j.key("c");
+            key!(j, "c");
             j.begin_obj();
+            key!(j, "d");
+            lit!(j, "e");
+            key!(j, "f");
+            j.null();
             j.end_obj();
             j.end_obj();
         });
-        assert_eq!(s, r#"{"a":-12,"b":["x\"y\\z\u000a",null,true],"c":{}}"#);
+        assert_eq!(
+            s,
+            r#"{"a":-12,"b":["x\"y\\z\u000a",null,true],"c":{"d":"e","f":null}}"#
+        );
         let v: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["b"][0], "x\"y\\z\n");
     }

@@ -9,7 +9,7 @@
 
 use callrec_model::edm::Ticks;
 
-use super::json::{Json, write_int};
+use super::json::{Json, key, write_int};
 use super::population::{AccessPoint, Device, User, Vpn, WifiBand};
 use super::rng::Rng;
 
@@ -71,7 +71,14 @@ impl Net {
     pub(crate) fn quality(&self) -> Quality {
         match self {
             Net::Client(c) => c.quality,
-            Net::Service { .. } => Quality::default(),
+            // Microsoft's and the tenant's servers sit on fast, clean networks.
+            Net::Service { .. } => Quality {
+                rtt_ms: (1.0, 8.0),
+                jitter_ms: (0.5, 2.0),
+                loss_max: 0.001,
+                p_impair: 0.0,
+                bandwidth: (50e6, 1e9),
+            },
         }
     }
 }
@@ -437,71 +444,71 @@ pub(crate) fn write_stream(j: &mut Json, r: &mut Rng, s: &StreamSpec, missing: b
     let audio = !video;
     let has = |b: bool| b && !missing;
     j.begin_obj();
-    j.key("streamId");
+    key!(j, "streamId");
     j.str_with(|b| write_int(b, stream_id));
-    j.key("streamDirection");
+    key!(j, "streamDirection");
     j.str(s.direction);
-    j.key("averageAudioDegradation");
+    key!(j, "averageAudioDegradation");
     j.opt_fixed(has(audio).then_some(degradation), 6);
-    j.key("averageJitter");
+    key!(j, "averageJitter");
     j.opt_duration_ms((!missing).then_some(jitter.round()));
-    j.key("maxJitter");
+    key!(j, "maxJitter");
     j.opt_duration_ms((!missing).then_some(max_jitter.round()));
-    j.key("averagePacketLossRate");
+    key!(j, "averagePacketLossRate");
     j.opt_fixed((!missing).then_some(loss), 8);
-    j.key("maxPacketLossRate");
+    key!(j, "maxPacketLossRate");
     j.opt_fixed((!missing).then_some(max_loss), 8);
-    j.key("averageRatioOfConcealedSamples");
+    key!(j, "averageRatioOfConcealedSamples");
     j.opt_fixed(has(audio).then_some(concealed), 8);
-    j.key("maxRatioOfConcealedSamples");
+    key!(j, "maxRatioOfConcealedSamples");
     j.opt_fixed(has(audio).then_some(max_concealed), 8);
-    j.key("averageRoundTripTime");
+    key!(j, "averageRoundTripTime");
     j.opt_duration_ms((!missing).then_some(rtt.round()));
-    j.key("maxRoundTripTime");
+    key!(j, "maxRoundTripTime");
     j.opt_duration_ms((!missing).then_some(max_rtt.round()));
-    j.key("packetUtilization");
+    key!(j, "packetUtilization");
     j.opt_i64((!missing).then_some(packets));
-    j.key("averageBandwidthEstimate");
+    key!(j, "averageBandwidthEstimate");
     j.opt_i64((!missing).then_some(bw as i64));
-    j.key("wasMediaBypassed");
+    key!(j, "wasMediaBypassed");
     j.bool(s.bypassed);
-    j.key("averageAudioNetworkJitter");
+    key!(j, "averageAudioNetworkJitter");
     j.opt_duration_ms(has(audio).then_some(net_jitter.round()));
-    j.key("maxAudioNetworkJitter");
+    key!(j, "maxAudioNetworkJitter");
     j.opt_duration_ms(has(audio).then_some(max_net_jitter.round()));
-    j.key("rmsFreezeDuration");
+    key!(j, "rmsFreezeDuration");
     j.opt_duration_ms(has(video).then_some(rms_freeze.round()));
-    j.key("averageFreezeDuration");
+    key!(j, "averageFreezeDuration");
     j.opt_duration_ms(has(video).then_some(freeze.round()));
-    j.key("isAudioForwardErrorCorrectionUsed");
+    key!(j, "isAudioForwardErrorCorrectionUsed");
     match has(audio) {
         true => j.bool(fec),
         false => j.null(),
     }
-    j.key("audioCodec");
+    key!(j, "audioCodec");
     j.opt_str(has(audio).then_some(s.audio_codec));
-    j.key("videoCodec");
+    key!(j, "videoCodec");
     j.opt_str(has(video).then_some(s.video_codec));
-    j.key("averageReceivedFrameRate");
+    key!(j, "averageReceivedFrameRate");
     j.opt_fixed(has(video).then_some(recv_fps), 4);
-    j.key("averageVideoFrameLossPercentage");
+    key!(j, "averageVideoFrameLossPercentage");
     j.opt_fixed(has(video).then_some(frame_loss), 4);
-    j.key("averageVideoFrameRate");
+    key!(j, "averageVideoFrameRate");
     j.opt_fixed(has(video).then_some(fps), 4);
-    j.key("averageVideoPacketLossRate");
+    key!(j, "averageVideoPacketLossRate");
     j.opt_fixed(has(video).then_some(video_loss), 8);
-    j.key("lowFrameRateRatio");
+    key!(j, "lowFrameRateRatio");
     j.opt_fixed(has(video).then_some(low_fps_ratio), 6);
-    j.key("lowVideoProcessingCapabilityRatio");
+    key!(j, "lowVideoProcessingCapabilityRatio");
     j.opt_fixed(has(video && !screen).then_some(low_processing), 6);
-    j.key("postForwardErrorCorrectionPacketLossRate");
+    key!(j, "postForwardErrorCorrectionPacketLossRate");
     j.opt_fixed(has(video).then_some(post_fec), 8);
-    j.key("startDateTime");
+    key!(j, "startDateTime");
     match s.sip_times {
         Some((start, _)) => j.time(start),
         None => j.null(),
     }
-    j.key("endDateTime");
+    key!(j, "endDateTime");
     match s.sip_times {
         Some((_, end)) => j.time(end),
         None => j.null(),
@@ -509,7 +516,8 @@ pub(crate) fn write_stream(j: &mut Json, r: &mut Rng, s: &StreamSpec, missing: b
     j.end_obj();
 }
 
-/// Writes a `deviceInfo` for a client's device in one media line (`None`: a service, all null).
+/// Writes a `deviceInfo` for a client's device in one media line (`None`: a service, or a device that
+/// sends nothing on this line: all null).
 pub(crate) fn write_device(
     j: &mut Json,
     r: &mut Rng,
@@ -570,47 +578,47 @@ pub(crate) fn write_device(
     };
     let val = |v: f64| audio.then_some(v);
     j.begin_obj();
-    j.key("captureDeviceName");
+    key!(j, "captureDeviceName");
     j.opt_str(name_of(capture));
-    j.key("captureDeviceDriver");
+    key!(j, "captureDeviceDriver");
     j.opt_str(name_of(capture_driver));
-    j.key("renderDeviceName");
+    key!(j, "renderDeviceName");
     j.opt_str(name_of(render));
-    j.key("renderDeviceDriver");
+    key!(j, "renderDeviceDriver");
     j.opt_str(name_of(render_driver));
-    j.key("captureNotFunctioningEventRatio");
+    key!(j, "captureNotFunctioningEventRatio");
     j.opt_fixed(val(capture_nf), 6);
-    j.key("cpuInsufficentEventRatio");
+    key!(j, "cpuInsufficentEventRatio");
     j.opt_fixed(val(cpu), 6);
-    j.key("deviceClippingEventRatio");
+    key!(j, "deviceClippingEventRatio");
     j.opt_fixed(val(clipping), 6);
-    j.key("deviceGlitchEventRatio");
+    key!(j, "deviceGlitchEventRatio");
     j.opt_fixed(val(glitch), 6);
-    j.key("howlingEventCount");
+    key!(j, "howlingEventCount");
     j.opt_i64(audio.then_some(howling));
-    j.key("initialSignalLevelRootMeanSquare");
+    key!(j, "initialSignalLevelRootMeanSquare");
     j.opt_fixed(val(rms), 5);
-    j.key("lowSpeechLevelEventRatio");
+    key!(j, "lowSpeechLevelEventRatio");
     j.opt_fixed(val(low_speech), 6);
-    j.key("lowSpeechToNoiseEventRatio");
+    key!(j, "lowSpeechToNoiseEventRatio");
     j.opt_fixed(val(low_snr), 6);
-    j.key("micGlitchRate");
+    key!(j, "micGlitchRate");
     j.opt_fixed(val(mic_glitch), 0);
-    j.key("receivedNoiseLevel");
+    key!(j, "receivedNoiseLevel");
     j.opt_i64(audio.then_some(recv_noise));
-    j.key("receivedSignalLevel");
+    key!(j, "receivedSignalLevel");
     j.opt_i64(audio.then_some(recv_signal));
-    j.key("renderMuteEventRatio");
+    key!(j, "renderMuteEventRatio");
     j.opt_fixed(val(mute), 6);
-    j.key("renderNotFunctioningEventRatio");
+    key!(j, "renderNotFunctioningEventRatio");
     j.opt_fixed(val(render_nf), 6);
-    j.key("renderZeroVolumeEventRatio");
+    key!(j, "renderZeroVolumeEventRatio");
     j.opt_fixed(val(zero_volume), 6);
-    j.key("sentNoiseLevel");
+    key!(j, "sentNoiseLevel");
     j.opt_i64(audio.then_some(sent_noise));
-    j.key("sentSignalLevel");
+    key!(j, "sentSignalLevel");
     j.opt_i64(audio.then_some(sent_signal));
-    j.key("speakerGlitchRate");
+    key!(j, "speakerGlitchRate");
     j.opt_fixed(val(speaker_glitch), 0);
     j.end_obj();
 }
@@ -669,95 +677,95 @@ pub(crate) fn write_network(j: &mut Json, r: &mut Rng, net: &Net, impaired: bool
     };
     let ratios = client.is_some();
     j.begin_obj();
-    j.key("ipAddress");
+    key!(j, "ipAddress");
     match (client, service_fields) {
         (Some(c), _) => j.str_with(|b| write_ip(b, c.ip)),
         (None, Some((ip, _))) => j.str_with(|b| write_ip(b, ip)),
         _ => j.null(),
     }
-    j.key("subnet");
+    key!(j, "subnet");
     match client {
         Some(c) => j.str_with(|b| write_ip(b, c.subnet)),
         None => j.null(),
     }
-    j.key("linkSpeed");
+    key!(j, "linkSpeed");
     j.opt_i64(client.and_then(|c| c.link_speed));
-    j.key("connectionType");
+    key!(j, "connectionType");
     j.str(match net {
         _ if missing => "unknown",
         Net::Client(c) => c.conn,
         Net::Service { wired: true, .. } => "wired",
         Net::Service { .. } => "unknown",
     });
-    j.key("port");
+    key!(j, "port");
     j.opt_i64(client.map(|c| c.port).or(service_fields.map(|s| s.1)));
-    j.key("reflexiveIPAddress");
+    key!(j, "reflexiveIPAddress");
     match client {
         Some(c) => j.str_with(|b| write_ip(b, c.reflexive)),
         None => j.null(),
     }
     let relay = client.and_then(|c| c.relay);
-    j.key("relayIPAddress");
+    key!(j, "relayIPAddress");
     match relay {
         Some((ip, _)) => j.str_with(|b| write_ip(b, ip)),
         None => j.null(),
     }
-    j.key("relayPort");
+    key!(j, "relayPort");
     j.opt_i64(relay.map(|(_, p)| p));
-    j.key("macAddress");
+    key!(j, "macAddress");
     match client.and_then(|c| c.mac) {
         Some(mac) => j.str_with(|b| write_mac(b, mac)),
         None => j.null(),
     }
-    j.key("dnsSuffix");
+    key!(j, "dnsSuffix");
     j.opt_str(client.and_then(|c| c.dns_suffix));
-    j.key("sentQualityEventRatio");
+    key!(j, "sentQualityEventRatio");
     j.opt_fixed(ratios.then_some(sent_q), 4);
-    j.key("receivedQualityEventRatio");
+    key!(j, "receivedQualityEventRatio");
     j.opt_fixed(ratios.then_some(recv_q), 4);
-    j.key("delayEventRatio");
+    key!(j, "delayEventRatio");
     j.opt_fixed(ratios.then_some(delay), 4);
-    j.key("bandwidthLowEventRatio");
+    key!(j, "bandwidthLowEventRatio");
     j.opt_fixed(ratios.then_some(bw_low), 4);
-    j.key("networkTransportProtocol");
+    key!(j, "networkTransportProtocol");
     j.str(match client {
         Some(c) if c.tcp => "tcp",
         None if missing => "unknown",
         _ => "udp",
     });
     let wifi = client.and_then(|c| c.wifi.as_ref());
-    j.key("basicServiceSetIdentifier");
+    key!(j, "basicServiceSetIdentifier");
     match wifi.filter(|w| w.share_bssid) {
         Some(w) => j.str_with(|b| write_mac(b, w.ap.bssid)),
         None => j.null(),
     }
-    j.key("wifiBand");
+    key!(j, "wifiBand");
     j.str(wifi.map_or("unknown", |w| w.ap.band.name()));
-    j.key("wifiRadioType");
+    key!(j, "wifiRadioType");
     j.str(wifi.map_or("unknown", |w| w.ap.radio));
-    j.key("wifiChannel");
+    key!(j, "wifiChannel");
     j.opt_i64(wifi.map(|w| w.ap.channel));
-    j.key("wifiSignalStrength");
+    key!(j, "wifiSignalStrength");
     j.opt_i64(wifi.map(|w| w.signal));
-    j.key("wifiBatteryCharge");
+    key!(j, "wifiBatteryCharge");
     j.opt_i64(wifi.and_then(|w| w.battery));
     let driver = wifi.and_then(|w| w.driver);
-    j.key("wifiMicrosoftDriver");
+    key!(j, "wifiMicrosoftDriver");
     j.opt_str(driver.map(|_| "Microsoft"));
-    j.key("wifiMicrosoftDriverVersion");
+    key!(j, "wifiMicrosoftDriverVersion");
     j.opt_str(driver.map(|_| "10.0.22621.4391"));
-    j.key("wifiVendorDriver");
+    key!(j, "wifiVendorDriver");
     j.opt_str(driver.map(|d| d.0));
-    j.key("wifiVendorDriverVersion");
+    key!(j, "wifiVendorDriverVersion");
     j.opt_str(driver.map(|d| d.1));
-    j.key("traceRouteHops");
+    key!(j, "traceRouteHops");
     j.begin_arr();
     if let Some(c) = client {
         for (h, (&rtt, &x)) in hop_rtts.iter().zip(&hop_octets).enumerate() {
             j.begin_obj();
-            j.key("hopCount");
+            key!(j, "hopCount");
             j.i64(h as i64 + 1);
-            j.key("ipAddress");
+            key!(j, "ipAddress");
             let ip = if h == 0 {
                 [c.subnet[0], c.subnet[1], c.subnet[2], 1]
             } else {
@@ -769,7 +777,7 @@ pub(crate) fn write_network(j: &mut Json, r: &mut Rng, net: &Net, impaired: bool
                 ]
             };
             j.str_with(|b| write_ip(b, ip));
-            j.key("roundTripTime");
+            key!(j, "roundTripTime");
             j.duration_ms(rtt.round());
             j.end_obj();
         }

@@ -8,7 +8,7 @@
 use callrec_model::edm::{TICKS_PER_SECOND, Ticks};
 
 use super::World;
-use super::json::Json;
+use super::json::{Json, key, lit};
 use super::media::{self, Impairment, MediaKind, Net, StreamSpec};
 use super::population::{Country, Device, Kind, Population};
 use super::rng::{Guid, Rng};
@@ -958,39 +958,39 @@ fn write_plan(world: &World, plan: &Plan, version: i64, r: &mut Rng, out: &mut V
 
     let j = &mut Json::new(out);
     j.begin_obj();
-    j.key("id");
+    key!(j, "id");
     j.guid(plan.id);
-    j.key("version");
+    key!(j, "version");
     j.i64(version);
-    j.key("type");
+    key!(j, "type");
     j.str(plan.call_type);
-    j.key("modalities");
+    key!(j, "modalities");
     write_modalities(j, modalities);
-    j.key("lastModifiedDateTime");
+    key!(j, "lastModifiedDateTime");
     j.time(Ticks(end.0 + issued));
-    j.key("startDateTime");
+    key!(j, "startDateTime");
     j.time(start);
-    j.key("endDateTime");
+    key!(j, "endDateTime");
     j.time(end);
-    j.key("joinWebUrl");
+    key!(j, "joinWebUrl");
     j.opt_str(plan.join_url.as_deref());
-    j.key("organizer");
+    key!(j, "organizer");
     write_identity_set(j, pop, &plan.organizer);
-    j.key("participants");
+    key!(j, "participants");
     j.begin_arr();
     for p in plan.participants.iter().take(130) {
         write_identity_set(j, pop, p);
     }
     j.end_arr();
-    j.key("organizer_v2");
+    key!(j, "organizer_v2");
     write_participant(j, pop, &plan.organizer);
-    j.key("participants_v2");
+    key!(j, "participants_v2");
     j.begin_arr();
     for p in &plan.participants {
         write_participant(j, pop, p);
     }
     j.end_arr();
-    j.key("sessions");
+    key!(j, "sessions");
     j.begin_arr();
     for s in &plan.sessions {
         let missing = match s.telemetry {
@@ -1020,25 +1020,25 @@ fn write_identity_set(j: &mut Json, pop: &Population, party: &Party) {
     match party {
         Party::Person(p) => {
             let u = &pop.people[*p];
-            j.key("user");
+            key!(j, "user");
             j.begin_obj();
-            j.key("id");
+            key!(j, "id");
             j.guid(u.id);
-            j.key("displayName");
+            key!(j, "displayName");
             j.str(&u.display_name);
-            j.key("tenantId");
+            key!(j, "tenantId");
             j.guid(u.tenant);
             j.end_obj();
         }
         Party::Phone(n) => {
             // `phone` is declared by the derived communicationsIdentitySet, not by identitySet.
-            j.key("@odata.type");
-            j.str("#microsoft.graph.communicationsIdentitySet");
-            j.key("phone");
+            key!(j, "@odata.type");
+            lit!(j, "#microsoft.graph.communicationsIdentitySet");
+            key!(j, "phone");
             j.begin_obj();
-            j.key("id");
+            key!(j, "id");
             j.str(n);
-            j.key("displayName");
+            key!(j, "displayName");
             j.null();
             j.end_obj();
         }
@@ -1049,46 +1049,46 @@ fn write_identity_set(j: &mut Json, pop: &Population, party: &Party) {
 /// A `participant`/`organizer` entity.
 fn write_participant(j: &mut Json, pop: &Population, party: &Party) {
     j.begin_obj();
-    j.key("id");
+    key!(j, "id");
     match party {
         Party::Person(p) => j.guid(pop.people[*p].id),
         Party::Phone(n) => j.str(n),
     }
-    j.key("identity");
+    key!(j, "identity");
     j.begin_obj();
     match party {
         Party::Person(p) => {
             let u = &pop.people[*p];
-            j.key("user");
+            key!(j, "user");
             j.begin_obj();
-            j.key("id");
+            key!(j, "id");
             j.guid(u.id);
-            j.key("displayName");
+            key!(j, "displayName");
             j.str(&u.display_name);
-            j.key("tenantId");
+            key!(j, "tenantId");
             j.guid(u.tenant);
-            j.key("userPrincipalName");
+            key!(j, "userPrincipalName");
             j.str(&u.upn);
             j.end_obj();
         }
         Party::Phone(n) => {
-            j.key("phone");
+            key!(j, "phone");
             j.begin_obj();
-            j.key("id");
+            key!(j, "id");
             j.str(n);
-            j.key("displayName");
+            key!(j, "displayName");
             j.null();
             j.end_obj();
         }
     }
     j.end_obj();
-    j.key("administrativeUnitInfos");
+    key!(j, "administrativeUnitInfos");
     j.begin_arr();
     if let Party::Person(p) = party
         && let Some(unit) = pop.people[*p].admin_unit
     {
         j.begin_obj();
-        j.key("id");
+        key!(j, "id");
         j.guid(unit);
         j.end_obj();
     }
@@ -1107,46 +1107,46 @@ fn write_endpoint(
     match ep {
         Ep::Client { who, device, .. } => {
             let u = &pop.people[*who];
-            j.key("@odata.type");
-            j.str("#microsoft.graph.callRecords.participantEndpoint");
-            j.key("name");
+            key!(j, "@odata.type");
+            lit!(j, "#microsoft.graph.callRecords.participantEndpoint");
+            key!(j, "name");
             j.opt_str(device.name.as_deref());
             let cpu = if missing { None } else { device.cpu };
-            j.key("cpuName");
+            key!(j, "cpuName");
             j.opt_str(cpu.map(|c| c.0));
-            j.key("cpuCoresCount");
+            key!(j, "cpuCoresCount");
             j.opt_i64(cpu.map(|c| c.1));
-            j.key("cpuProcessorSpeedInMhz");
+            key!(j, "cpuProcessorSpeedInMhz");
             j.opt_i64(cpu.map(|c| c.2));
-            j.key("userAgent");
+            key!(j, "userAgent");
             j.begin_obj();
-            j.key("@odata.type");
-            j.str("#microsoft.graph.callRecords.clientUserAgent");
-            j.key("headerValue");
+            key!(j, "@odata.type");
+            lit!(j, "#microsoft.graph.callRecords.clientUserAgent");
+            key!(j, "headerValue");
             j.str(&device.header_value);
-            j.key("applicationVersion");
+            key!(j, "applicationVersion");
             j.str(&device.app_version);
-            j.key("platform");
+            key!(j, "platform");
             j.str(device.platform);
-            j.key("productFamily");
+            key!(j, "productFamily");
             j.str(device.product_family);
-            j.key("azureADAppId");
+            key!(j, "azureADAppId");
             j.null();
-            j.key("communicationServiceId");
+            key!(j, "communicationServiceId");
             j.null();
             j.end_obj();
-            j.key("associatedIdentity");
+            key!(j, "associatedIdentity");
             j.begin_obj();
-            j.key("id");
+            key!(j, "id");
             j.guid(u.id);
-            j.key("displayName");
+            key!(j, "displayName");
             j.str(&u.display_name);
-            j.key("tenantId");
+            key!(j, "tenantId");
             j.guid(u.tenant);
-            j.key("userPrincipalName");
+            key!(j, "userPrincipalName");
             j.str(&u.upn);
             j.end_obj();
-            j.key("feedback");
+            key!(j, "feedback");
             match feedback.filter(|_| !missing) {
                 Some(f) => write_feedback(j, f),
                 None => j.null(),
@@ -1154,17 +1154,17 @@ fn write_endpoint(
         }
         Ep::Service { service, .. } => {
             let (header, version) = service.agent();
-            j.key("@odata.type");
-            j.str("#microsoft.graph.callRecords.serviceEndpoint");
-            j.key("userAgent");
+            key!(j, "@odata.type");
+            lit!(j, "#microsoft.graph.callRecords.serviceEndpoint");
+            key!(j, "userAgent");
             j.begin_obj();
-            j.key("@odata.type");
-            j.str("#microsoft.graph.callRecords.serviceUserAgent");
-            j.key("headerValue");
+            key!(j, "@odata.type");
+            lit!(j, "#microsoft.graph.callRecords.serviceUserAgent");
+            key!(j, "headerValue");
             j.str(header);
-            j.key("applicationVersion");
+            key!(j, "applicationVersion");
             j.str(version);
-            j.key("role");
+            key!(j, "role");
             j.str(service.role());
             j.end_obj();
         }
@@ -1174,11 +1174,11 @@ fn write_endpoint(
 
 fn write_feedback(j: &mut Json, f: &Feedback) {
     j.begin_obj();
-    j.key("rating");
+    key!(j, "rating");
     j.str(f.rating);
-    j.key("text");
+    key!(j, "text");
     j.opt_str(f.text);
-    j.key("tokens");
+    key!(j, "tokens");
     match f.tokens {
         Some(bits) => {
             j.begin_obj();
@@ -1197,9 +1197,9 @@ fn write_failure(j: &mut Json, f: Option<Failure>) {
     match f {
         Some(f) => {
             j.begin_obj();
-            j.key("stage");
+            key!(j, "stage");
             j.str(f.stage);
-            j.key("reason");
+            key!(j, "reason");
             j.str(f.reason);
             j.end_obj();
         }
@@ -1217,23 +1217,23 @@ fn write_session(
 ) {
     let pop = &world.population;
     j.begin_obj();
-    j.key("id");
+    key!(j, "id");
     j.guid(s.id);
-    j.key("modalities");
+    key!(j, "modalities");
     write_modalities(j, s.modalities());
-    j.key("startDateTime");
+    key!(j, "startDateTime");
     j.time(s.start);
-    j.key("endDateTime");
+    key!(j, "endDateTime");
     j.time(s.end);
-    j.key("isTest");
+    key!(j, "isTest");
     j.bool(false);
-    j.key("caller");
+    key!(j, "caller");
     write_endpoint(j, pop, &plan.eps[s.caller], s.feedback[0].as_ref(), missing);
-    j.key("callee");
+    key!(j, "callee");
     write_endpoint(j, pop, &plan.eps[s.callee], s.feedback[1].as_ref(), missing);
-    j.key("failureInfo");
+    key!(j, "failureInfo");
     write_failure(j, s.failure);
-    j.key("segments");
+    key!(j, "segments");
     j.begin_arr();
     for seg in &s.segments {
         write_segment(j, r, pop, plan, s, seg, missing);
@@ -1253,19 +1253,19 @@ fn write_segment(
 ) {
     let (caller, callee) = (&plan.eps[seg.caller], &plan.eps[seg.callee]);
     j.begin_obj();
-    j.key("id");
+    key!(j, "id");
     j.guid(seg.id);
-    j.key("startDateTime");
+    key!(j, "startDateTime");
     j.time(seg.start);
-    j.key("endDateTime");
+    key!(j, "endDateTime");
     j.time(seg.end);
-    j.key("caller");
+    key!(j, "caller");
     write_endpoint(j, pop, caller, None, missing);
-    j.key("callee");
+    key!(j, "callee");
     write_endpoint(j, pop, callee, None, missing);
-    j.key("failureInfo");
+    key!(j, "failureInfo");
     write_failure(j, seg.failure);
-    j.key("media");
+    key!(j, "media");
     j.begin_arr();
     let secs = (seg.end.0 - seg.start.0) as f64 / SECOND as f64;
     for m in &seg.media {
@@ -1280,17 +1280,33 @@ fn write_segment(
         let impaired = |dir_caller: bool| s.impaired && (which == 2 || (which == 0) == dir_caller);
         let video_codec = *r.pick(&["h264", "h264", "h264", "av1"]);
         j.begin_obj();
-        j.key("label");
+        key!(j, "label");
         j.str(m.kind.label());
-        j.key("callerNetwork");
+        key!(j, "callerNetwork");
         media::write_network(j, r, caller.net(), s.impaired, missing);
-        j.key("calleeNetwork");
+        key!(j, "calleeNetwork");
         media::write_network(j, r, callee.net(), s.impaired, missing);
-        j.key("callerDevice");
-        media::write_device(j, r, caller.device(), m.kind, missing);
-        j.key("calleeDevice");
-        media::write_device(j, r, callee.device(), m.kind, missing);
-        j.key("streams");
+        key!(j, "callerDevice");
+        media::write_device(
+            j,
+            r,
+            caller
+                .device()
+                .filter(|_| m.caller_sends || m.kind == MediaKind::Audio),
+            m.kind,
+            missing,
+        );
+        key!(j, "calleeDevice");
+        media::write_device(
+            j,
+            r,
+            callee
+                .device()
+                .filter(|_| m.callee_sends || m.kind == MediaKind::Audio),
+            m.kind,
+            missing,
+        );
+        key!(j, "streams");
         j.begin_arr();
         for (sends, direction, from_caller) in [
             (m.caller_sends, "callerToCallee", true),
