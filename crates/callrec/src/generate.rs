@@ -37,7 +37,8 @@ pub struct GeneratorConfig {
     pub start: Ticks,
     /// Length of the period in days.
     pub days: u32,
-    /// The tenant's id (a GUID), written as `tenantId` of its users.
+    /// The tenant's id, written as `tenantId` of its users and in meeting join URLs. It should be a GUID;
+    /// other text is replaced by a GUID derived from it in `tenantId`.
     pub tenant_id: String,
     /// Number of employees of the tenant (at least 2 are made).
     pub users: u32,

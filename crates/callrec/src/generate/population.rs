@@ -492,7 +492,13 @@ const ANDROIDS: [(&str, &str); 4] = [
 
 /// Builds the population for a seed. `users` is the number of employees (at least 2 are made).
 pub(crate) fn build(seed: u64, tenant_text: &str, users: u32) -> Population {
-    let tenant = parse_guid(tenant_text).unwrap_or_else(|| Rng::derive(seed, 0x7E4A, 0).guid());
+    // A tenant id that is not a GUID still names one tenant: the same text gives the same GUID.
+    let tenant = parse_guid(tenant_text).unwrap_or_else(|| {
+        let hash = tenant_text
+            .bytes()
+            .fold(0u64, |h, b| super::rng::mix(h ^ u64::from(b)));
+        Rng::derive(hash, 0x7E4A, 0).guid()
+    });
     let mut rng = Rng::derive(seed, 0x909, 0);
     let mut sites = Vec::new();
     for (i, &(_, tz, weight, country)) in SITES.iter().enumerate() {

@@ -496,7 +496,7 @@ impl<'a> Builder<'a, '_> {
             15..=84 => 60 + self.r.skewed(0.0, 1140.0, 2) as i64,
             _ => self.r.range(1200, 4500),
         };
-        let failure = self.failure(0.03);
+        let failure = self.failure(0.025);
         let secs = match failure {
             Some(f) if f.stage == "callSetup" => self.r.range(2, 25),
             Some(_) => (secs / 2).max(15),
@@ -640,7 +640,7 @@ impl<'a> Builder<'a, '_> {
             };
             let leave = leave.max(join + 30 * SECOND);
             let mut legs: Vec<(i64, i64, Option<Failure>)> = Vec::new();
-            let first_failure = if self.r.chance(0.006) {
+            let first_failure = if self.r.chance(0.004) {
                 self.failure(1.0)
             } else {
                 None

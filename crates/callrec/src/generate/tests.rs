@@ -445,3 +445,34 @@ fn wifi_details_only_on_wifi_and_device_problems_are_rare() {
         "{render_failures} of {devices}"
     );
 }
+
+#[test]
+fn tiny_and_empty_runs_work() {
+    let (out, summary) = ndjson(&generator(0, 1));
+    assert!(out.is_empty() && summary == GenerateSummary::default());
+    for users in [0, 1, 2, 3] {
+        let g = Generator::new(GeneratorConfig {
+            records: 40,
+            users,
+            days: 0,
+            ..GeneratorConfig::default()
+        });
+        let (out, summary) = ndjson(&g);
+        assert_eq!(summary.records, 40);
+        for line in out.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let r: Value = serde_json::from_slice(line).unwrap();
+            callrec_model::validate::validate_call_record(&r)
+                .unwrap_or_else(|e| panic!("{users} users: {e}"));
+        }
+    }
+}
+
+#[test]
+fn progress_is_reported_up_to_the_total() {
+    let mut seen = Vec::new();
+    generator(600, 3)
+        .write_ndjson(std::io::sink(), |n| seen.push(n))
+        .unwrap();
+    assert_eq!(seen.last(), Some(&600));
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+}
