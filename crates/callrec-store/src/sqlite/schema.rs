@@ -141,6 +141,43 @@ CREATE TABLE outbox_totals (
 );
 INSERT INTO outbox_totals (id, dropped) VALUES (1, 0);
 "#,
+    // Log rows (see `logs.rs`): PSTN, direct-routing, SMS and blocked-user rows of every tenant, and the
+    // dial-out facts of the PSTN rows the meeting dial-out report sums.
+    r#"
+CREATE TABLE log_rows (
+    seq INTEGER PRIMARY KEY,
+    tenant INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    row_key TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    user_principal_name TEXT,
+    user_id TEXT,
+    call_type TEXT,
+    caller_number TEXT,
+    callee_number TEXT,
+    successful_call INTEGER,
+    final_sip_code INTEGER,
+    correlation_id TEXT,
+    body BLOB NOT NULL
+);
+CREATE UNIQUE INDEX log_rows_by_key ON log_rows (tenant, kind, row_key);
+CREATE INDEX log_rows_by_time ON log_rows (tenant, kind, time);
+CREATE INDEX log_rows_by_correlation ON log_rows (tenant, correlation_id) WHERE correlation_id IS NOT NULL;
+CREATE TABLE log_dialouts (
+    seq INTEGER PRIMARY KEY,
+    tenant INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    user_id TEXT,
+    user_principal_name TEXT,
+    user_display_name TEXT,
+    usage_location TEXT,
+    destination_context TEXT,
+    currency TEXT,
+    charge_nanos INTEGER NOT NULL,
+    seconds INTEGER NOT NULL
+);
+CREATE INDEX log_dialouts_by_time ON log_dialouts (tenant, time);
+"#,
 ];
 
 /// Brings the file's schema up to date, one migration per transaction. The version is read inside the

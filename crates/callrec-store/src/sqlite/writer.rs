@@ -113,12 +113,25 @@ pub(super) enum Command {
         bytes: Vec<u8>,
         reply: oneshot::Sender<Result<(), StoreError>>,
     },
+    /// A write of other data (log rows...), committed in the group like a record, so that it neither
+    /// waits for nor contends with the writer's lock. `weight` counts as that many records.
+    Work {
+        weight: usize,
+        work: Work,
+        reply: oneshot::Sender<Result<WorkOutput, StoreError>>,
+    },
 }
+
+/// What a [`Command::Work`] returns; its sender knows the concrete type.
+pub(super) type WorkOutput = Box<dyn std::any::Any + Send>;
+/// A write run by the writer thread inside its transaction (and a savepoint of its own).
+pub(super) type Work = Box<dyn Fn(&Connection) -> Result<WorkOutput, StoreError> + Send>;
 
 impl Command {
     fn weight(&self) -> usize {
         match self {
             Command::Put { records, .. } => records.len().max(1),
+            Command::Work { weight, .. } => (*weight).max(1),
             _ => 1,
         }
     }
@@ -129,6 +142,7 @@ enum Applied {
     Put(Vec<PutOutcome>),
     Delete(bool),
     Dictionary,
+    Work(WorkOutput),
 }
 
 /// Runs the writer until every sender is gone.
@@ -218,6 +232,15 @@ fn reply(command: Command, result: Result<Applied, StoreError>) {
                 }
             }));
         }
+        Command::Work { reply, .. } => {
+            let _ = reply.send(result.and_then(|a| {
+                if let Applied::Work(output) = a {
+                    Ok(output)
+                } else {
+                    Err(unexpected())
+                }
+            }));
+        }
     }
 }
 
@@ -253,6 +276,7 @@ fn apply(conn: &Connection, command: &Command) -> Result<Applied, StoreError> {
             .map_err(backend)?;
             Ok(Applied::Dictionary)
         }
+        Command::Work { work, .. } => work(conn).map(Applied::Work),
     }
 }
 

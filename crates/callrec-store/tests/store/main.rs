@@ -7,6 +7,7 @@
 
 mod backend;
 mod cases;
+mod logs;
 mod postgres;
 mod records;
 mod sqlite;
