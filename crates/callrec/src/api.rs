@@ -9,9 +9,17 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderMap, StatusCode};
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use callrec_store::Store;
+
+use crate::auth::{self, Authenticator};
+use crate::faults::{self, FaultSettings, Faults};
+use crate::retention::VisibleRecords;
+use crate::throttle::{self, Limits, Throttle};
 
 pub mod call_records;
 pub mod envelope;
@@ -40,18 +48,34 @@ impl ApiVersion {
     }
 }
 
-/// Settings of the API that are not per request.
+/// Settings of the API that are not per request. The default serves the default tenant without
+/// tokens, without throttling, faults or retention: what tests and a laptop want.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
     /// The tenant that owns everything written and read while authentication is off.
     pub default_tenant: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// How tokens are checked; `None` serves [`Self::default_tenant`] to everyone (`--auth none`).
+    pub auth: Option<Arc<Authenticator>>,
+    /// Throttling limits; `None` switches throttling off.
+    pub throttle: Option<Limits>,
+    /// Faults injected from the start (changeable at run time through [`AppState::faults`]).
+    pub faults: FaultSettings,
+    /// Records whose call ended longer ago than this are hidden; `None` keeps them forever.
+    pub retention: Option<Duration>,
 }
 
 impl Default for ApiConfig {
     fn default() -> Self {
-        ApiConfig { default_tenant: DEFAULT_TENANT.to_owned(), max_body_bytes: 256 * 1024 * 1024 }
+        ApiConfig {
+            default_tenant: DEFAULT_TENANT.to_owned(),
+            max_body_bytes: 256 * 1024 * 1024,
+            auth: None,
+            throttle: None,
+            faults: FaultSettings::default(),
+            retention: None,
+        }
     }
 }
 
@@ -59,20 +83,36 @@ impl Default for ApiConfig {
 pub const DEFAULT_TENANT: &str = "dc368399-474c-4d40-900c-6265431fd81f";
 
 /// What every handler shares.
+///
+/// The tenant a request acts for is its [`Caller`](crate::auth::Caller)'s: take `caller: Caller` as an
+/// extractor and use `caller.tenant`.
 #[derive(Clone)]
 pub struct AppState {
+    /// Everything stored. Readers of call records go through [`AppState::records`] instead.
     pub store: Arc<dyn Store>,
     pub config: Arc<ApiConfig>,
+    pub throttle: Option<Arc<Throttle>>,
+    pub faults: Arc<Faults>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: ApiConfig) -> Self {
-        AppState { store, config: Arc::new(config) }
+        AppState {
+            store,
+            faults: Arc::new(Faults::new(config.faults.clone())),
+            throttle: config.throttle.clone().map(|l| Arc::new(Throttle::new(l))),
+            config: Arc::new(config),
+        }
     }
 
-    /// The tenant a request acts for.
-    pub fn tenant(&self, _headers: &HeaderMap) -> &str {
-        &self.config.default_tenant
+    /// The call records a reader may see now: retention and the availability delay applied.
+    /// Ingestion uses [`AppState::store`], because a writer must see what it overwrites.
+    pub fn records(&self) -> VisibleRecords<'_> {
+        VisibleRecords::new(
+            self.store.as_ref(),
+            self.config.retention,
+            self.faults.availability_delay(),
+        )
     }
 }
 
@@ -86,21 +126,38 @@ pub fn app(state: AppState) -> Router {
             )
             .route(
                 "/communications/callRecords/{id}",
-                get(call_records::get_record).put(ingest::put_record).delete(ingest::delete_record),
+                get(call_records::get_record)
+                    .put(ingest::put_record)
+                    .delete(ingest::delete_record),
             )
-            .route("/communications/callRecords/{id}/sessions", get(call_records::list_sessions))
-            .route("/communications/callRecords/{id}/sessions/{sid}", get(call_records::get_session))
-            .route("/communications/callRecords/{id}/sessions/{sid}/segments", get(call_records::list_segments))
+            .route(
+                "/communications/callRecords/{id}/sessions",
+                get(call_records::list_sessions),
+            )
+            .route(
+                "/communications/callRecords/{id}/sessions/{sid}",
+                get(call_records::get_session),
+            )
+            .route(
+                "/communications/callRecords/{id}/sessions/{sid}/segments",
+                get(call_records::list_segments),
+            )
             .route(
                 "/communications/callRecords/{id}/sessions/{sid}/segments/{segid}",
                 get(call_records::get_segment),
             )
-            .route("/communications/callRecords/{id}/participants_v2", get(call_records::list_participants))
+            .route(
+                "/communications/callRecords/{id}/participants_v2",
+                get(call_records::list_participants),
+            )
             .route(
                 "/communications/callRecords/{id}/participants_v2/{pid}",
                 get(call_records::get_participant),
             )
-            .route("/communications/callRecords/{id}/organizer_v2", get(call_records::get_organizer))
+            .route(
+                "/communications/callRecords/{id}/organizer_v2",
+                get(call_records::get_organizer),
+            )
             .route("/$metadata", get(metadata::csdl))
             .layer(axum::Extension(version))
     };
@@ -112,7 +169,11 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(metadata::openapi))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(unknown_resource)
-        .with_state(state)
+        .with_state(state.clone())
+        // Outermost first: who is calling, then injected faults, then throttling (which counts callers).
+        .layer(from_fn_with_state(state.clone(), throttle::limit))
+        .layer(from_fn_with_state(state.clone(), faults::inject))
+        .layer(from_fn_with_state(state, auth::authenticate))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(envelope::envelope))

@@ -1,4 +1,4 @@
-//! The command line: `callrec serve`, `callrec import`, `callrec generate`.
+//! The command line: `callrec serve`, `callrec import`, `callrec generate`, `callrec token`.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -12,10 +12,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::api::{self, ApiConfig, AppState};
 use crate::ingest::{self, IngestSummary};
-use crate::{demo, storage};
+use crate::{auth, demo, faults, retention, storage, throttle};
 
 #[derive(Debug, Parser)]
-#[command(name = "callrec", version, about = "A Microsoft Graph call records service: the Graph v1.0 read API, ingestion and storage.")]
+#[command(
+    name = "callrec",
+    version,
+    about = "A Microsoft Graph call records service: the Graph v1.0 read API, ingestion and storage."
+)]
 pub struct Cli {
     /// Log more (repeat for even more). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -27,11 +31,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the Graph call records API over HTTP.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Import call records from NDJSON, a JSON array or a Graph collection page (gzip detected).
     Import(ImportArgs),
     /// Generate realistic call records, to a file or straight into a store.
     Generate(GenerateArgs),
+    /// Print a development token (HS256) for a server started with the same --jwt-secret.
+    Token(TokenArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,6 +54,83 @@ pub struct ServeArgs {
     /// Records the demo generates.
     #[arg(long, default_value_t = 3000, requires = "demo")]
     pub demo_records: u64,
+    #[command(flatten)]
+    pub guard: GuardArgs,
+}
+
+/// Tokens, throttling, retention and faults of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct GuardArgs {
+    /// `none` serves one default tenant without tokens; `token` requires a bearer token. Default: `token`
+    /// when --jwt-secret or --jwks is given, else `none` on a loopback address (other addresses refuse to start).
+    #[arg(long, env = "CALLREC_AUTH", value_parser = ["none", "token"])]
+    pub auth: Option<String>,
+    /// Shared secret for HS256 tokens (local development); see `callrec token`.
+    #[arg(long, env = "CALLREC_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// JWKS file or URL with the RS256 signing keys (e.g. https://login.microsoftonline.com/common/discovery/v2.0/keys).
+    #[arg(long, env = "CALLREC_JWKS")]
+    pub jwks: Option<String>,
+    /// Accepted token audience (repeatable). Default: Graph's (https://graph.microsoft.com and its app id).
+    #[arg(long)]
+    pub audience: Vec<String>,
+    /// Accepted token issuer (repeatable); `{tenantid}` stands for the token's tid. Default: any.
+    #[arg(long)]
+    pub issuer: Vec<String>,
+    /// The tenant served with --auth none.
+    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    pub default_tenant: String,
+    /// Graph's throttling limits: on or off. Default: on with tokens, off with --auth none.
+    #[arg(long, value_parser = ["on", "off"])]
+    pub throttle: Option<String>,
+    /// Change one limit, e.g. record=40/20s (repeatable). Names: app, tenant, app-tenant, record, list,
+    /// pstn-tenant, pstn-app-tenant.
+    #[arg(long = "throttle-limit", value_name = "NAME=N/WINDOW")]
+    pub throttle_limits: Vec<String>,
+    /// Hide and purge records whose call ended longer ago than this (30d as Graph, 12h, ...), or `forever`.
+    /// Default: 30d with tokens, forever with --auth none or --demo.
+    #[arg(long)]
+    pub retention: Option<String>,
+    /// Fault injection: probability (0-1) of answering a Graph request with an error.
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_rate: f64,
+    /// Fault injection: the statuses drawn from.
+    #[arg(long, value_delimiter = ',', default_value = "429,500,502,503,504")]
+    pub fault_statuses: Vec<u16>,
+    /// Fault injection: Retry-After of an injected error, in seconds.
+    #[arg(long, default_value_t = 2)]
+    pub fault_retry_after: u64,
+    /// Fault injection: latency added to every Graph request (e.g. 200ms).
+    #[arg(long)]
+    pub fault_latency: Option<String>,
+    /// Fault injection: a further random latency of up to this much.
+    #[arg(long)]
+    pub fault_jitter: Option<String>,
+    /// Fault injection: hide each record until its call ended this long ago (Graph: 30m, at most 150m).
+    #[arg(long)]
+    pub availability_delay: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TokenArgs {
+    /// The server's --jwt-secret.
+    #[arg(long, env = "CALLREC_JWT_SECRET", hide_env_values = true)]
+    pub secret: String,
+    /// The tenant (tid) the token speaks for.
+    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    pub tenant: String,
+    /// Application permissions (roles), comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = auth::CALL_RECORDS_READ)]
+    pub roles: Vec<String>,
+    /// The application id (appid).
+    #[arg(long, default_value = "11111111-1111-1111-1111-111111111111")]
+    pub app: String,
+    /// The audience (aud).
+    #[arg(long, default_value = auth::GRAPH_AUDIENCES[0])]
+    pub audience: String,
+    /// Lifetime in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub expires_in: u64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -99,14 +182,18 @@ pub fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Import(args) => import(args).await,
         Command::Generate(args) => generate(args).await,
+        Command::Token(args) => token(&args),
     }
 }
 
@@ -115,14 +202,125 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         demo::fill_if_empty(&store, args.demo_records).await?;
     }
-    let state = AppState::new(store, ApiConfig::default());
+    let config = api_config(&args).await?;
+    let state = AppState::new(store, config);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %args.store, "callrec is serving http://{addr}/v1.0/communications/callRecords");
-    axum::serve(listener, api::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, api::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("callrec stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the token, throttling, retention and fault flags into the API's settings.
+async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
+    let g = &args.guard;
+    let settings = auth::TokenSettings {
+        hs256_secret: g.jwt_secret.clone(),
+        jwks: g.jwks.as_deref().map(auth::JwksSource::parse),
+        audiences: g.audience.clone(),
+        issuers: g.issuer.clone(),
+        leeway: None,
+    };
+    let auth = match (g.auth.as_deref(), settings.is_configured()) {
+        (Some("none"), _) => {
+            tracing::warn!(tenant = %g.default_tenant, "AUTHENTICATION IS OFF (--auth none): every client acts for the default tenant with every permission");
+            None
+        }
+        (_, true) => {
+            let authenticator =
+                tokio::task::spawn_blocking(move || auth::Authenticator::new(&settings))
+                    .await?
+                    .context("cannot set up token checking")?;
+            tracing::info!(?authenticator, "bearer tokens required");
+            Some(Arc::new(authenticator))
+        }
+        (Some(_), false) => {
+            anyhow::bail!("--auth token needs --jwt-secret (or CALLREC_JWT_SECRET) or --jwks")
+        }
+        (None, false) if args.listen.ip().is_loopback() => {
+            tracing::warn!(tenant = %g.default_tenant, "AUTHENTICATION IS OFF: no --jwt-secret or --jwks given, so this loopback server serves the default tenant to every client without tokens");
+            None
+        }
+        (None, false) => anyhow::bail!(
+            "refusing to serve {} without tokens: give --jwt-secret or --jwks, or --auth none to serve everyone as the default tenant",
+            args.listen
+        ),
+    };
+    let throttle_on = match g.throttle.as_deref() {
+        Some(v) => v == "on",
+        None => auth.is_some(),
+    };
+    let throttle = if throttle_on {
+        let mut limits = throttle::Limits::default();
+        for setting in &g.throttle_limits {
+            limits.set(setting).map_err(anyhow::Error::msg)?;
+        }
+        tracing::info!(?limits, "throttling with Graph's limits");
+        Some(limits)
+    } else {
+        None
+    };
+    // Graph's 30 days come with Graph's tokens; a server without tokens is a local store, where data
+    // imported from an archive or the demo's documentation examples must not vanish on start.
+    let retention = match &g.retention {
+        Some(text) => retention::parse_retention(text).map_err(anyhow::Error::msg)?,
+        None if auth.is_some() && !args.demo => Some(retention::GRAPH_RETENTION),
+        None => None,
+    };
+    match retention {
+        Some(period) => tracing::info!(
+            days = period.as_secs_f64() / 86400.0,
+            "records are hidden and purged once their call ended longer ago than the retention period (--retention forever keeps them)"
+        ),
+        None => tracing::info!("records are kept forever"),
+    }
+    let duration = |name: &str, value: &Option<String>| -> anyhow::Result<std::time::Duration> {
+        value.as_deref().map_or(Ok(std::time::Duration::ZERO), |v| {
+            throttle::parse_duration(v)
+                .with_context(|| format!("--{name} {v}: not a duration like 200ms, 30s or 30m"))
+        })
+    };
+    let fault_settings = faults::FaultSettings {
+        error_rate: g.fault_rate,
+        error_statuses: g.fault_statuses.clone(),
+        retry_after_seconds: g.fault_retry_after,
+        latency_ms: duration("fault-latency", &g.fault_latency)?.as_millis() as u64,
+        latency_jitter_ms: duration("fault-jitter", &g.fault_jitter)?.as_millis() as u64,
+        availability_delay_seconds: duration("availability-delay", &g.availability_delay)?
+            .as_secs(),
+        seed: None,
+    };
+    fault_settings.validate().map_err(anyhow::Error::msg)?;
+    if fault_settings != faults::FaultSettings::default() {
+        tracing::warn!(?fault_settings, "fault injection is on");
+    }
+    Ok(ApiConfig {
+        default_tenant: g.default_tenant.clone(),
+        auth,
+        throttle,
+        faults: fault_settings,
+        retention,
+        ..ApiConfig::default()
+    })
+}
+
+fn token(args: &TokenArgs) -> anyhow::Result<ExitCode> {
+    let token = auth::dev_token(
+        &args.secret,
+        &auth::DevToken {
+            tenant: args.tenant.clone(),
+            app: args.app.clone(),
+            roles: args.roles.clone(),
+            audience: args.audience.clone(),
+            lifetime: Duration::from_secs(args.expires_in),
+        },
+    )?;
+    println!("{token}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -157,8 +355,10 @@ fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
         None => ProgressBar::new_spinner(),
     };
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
@@ -177,7 +377,10 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             (Box::new(f), size)
         };
         let bar = progress_bar(size);
-        let counted = CountingReader { inner: reader, bar: bar.clone() };
+        let counted = CountingReader {
+            inner: reader,
+            bar: bar.clone(),
+        };
         let input = ingest::maybe_gunzip(counted).with_context(|| format!("cannot read {file}"))?;
         let summary = ingest::ingest_reader(store.clone(), &args.tenant, input, |s| {
             bar.set_message(format!("{} records", s.records_seen()));
@@ -200,7 +403,11 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         total.records_seen() as f64 / secs.max(1e-9),
         total.bytes as f64 / 1e6 / secs.max(1e-9),
     );
-    Ok(if total.rejected > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
+    Ok(if total.rejected > 0 {
+        ExitCode::from(3)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn print_summary(file: &str, s: &IngestSummary) {
@@ -252,16 +459,24 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 let writer: Box<dyn std::io::Write> = if out == "-" {
                     Box::new(std::io::stdout().lock())
                 } else {
-                    Box::new(std::fs::File::create(&out).with_context(|| format!("cannot create {out}"))?)
+                    Box::new(
+                        std::fs::File::create(&out)
+                            .with_context(|| format!("cannot create {out}"))?,
+                    )
                 };
                 let writer = std::io::BufWriter::with_capacity(1 << 20, writer);
                 let bar2 = bar.clone();
-                let summary = generator.write_ndjson(writer, move |n| bar2.set_message(format!("{n}/{records} records")))?;
+                let summary = generator.write_ndjson(writer, move |n| {
+                    bar2.set_message(format!("{n}/{records} records"))
+                })?;
                 bar.finish_and_clear();
                 Ok(summary)
             })
             .await??;
-            eprintln!("generated {summary:?} in {:.2}s", started.elapsed().as_secs_f64());
+            eprintln!(
+                "generated {summary:?} in {:.2}s",
+                started.elapsed().as_secs_f64()
+            );
         }
         (None, Some(store)) => {
             let store = storage::open(store).await?;

@@ -4,9 +4,13 @@
 //! drive the same router, ingestion pipeline and generator the binary runs.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod faults;
 pub mod generate;
 pub mod ingest;
 pub mod openapi;
+pub mod retention;
 pub mod storage;
+pub mod throttle;

@@ -15,7 +15,6 @@ use callrec_store::{RecordRow, SessionRow, Slice};
 use serde_json::Value;
 
 use super::error::ApiError;
-use crate::auth::Caller;
 use super::options::{
     self, CALL_RECORD, ListOptions, ORGANIZER, PARTICIPANT, RecordOptions, SEGMENT, SESSION,
     SessionExpansion,
@@ -23,6 +22,7 @@ use super::options::{
 use super::paging::{self, ListToken, SliceToken};
 use super::wire::{self, BaseUrl, ObjectWriter, Preferences, Shaping, encode_segment, key_literal};
 use super::{ApiVersion, AppState};
+use crate::auth::Caller;
 
 /// Sessions in one page, in a record or in the sessions collection (Graph's maximum).
 pub const SESSION_PAGE: u32 = 60;

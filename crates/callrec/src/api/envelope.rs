@@ -77,7 +77,7 @@ fn error_body(
                 .ok()
         })
         .unwrap_or_else(|| date.to_owned());
-    let body = serde_json::json!({
+    let mut body = serde_json::json!({
         "error": {
             "code": info.code,
             "message": info.message,
@@ -88,5 +88,10 @@ fn error_body(
             }
         }
     });
+    if let Some(inner) = body["error"]["innerError"].as_object_mut() {
+        for (name, value) in &info.inner {
+            inner.insert((*name).to_owned(), serde_json::Value::from(value.as_str()));
+        }
+    }
     serde_json::to_vec(&body).expect("a JSON value always serializes")
 }

@@ -22,6 +22,8 @@ pub struct ApiError {
 pub struct ErrorInfo {
     pub code: &'static str,
     pub message: String,
+    /// Members added to `innerError` beside the ids and date (Graph's 429 carries `code` and `status`).
+    pub inner: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -70,14 +72,41 @@ impl From<callrec_model::odata::QueryError> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// The response, with more members in `innerError`.
+    pub fn into_response_with_inner(self, inner: Vec<(&'static str, String)>) -> Response {
         let mut response = self.status.into_response();
         response.extensions_mut().insert(ErrorInfo {
             code: self.code,
             message: self.message,
+            inner,
         });
         response
+    }
+
+    /// Graph's answer to a throttled request: `TooManyRequests` with `Retry-After` in whole seconds.
+    pub fn too_many_requests(retry_after_secs: u64) -> Response {
+        let mut response = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::TOO_MANY_REQUESTS,
+            "Please retry again later.",
+        )
+        .into_response_with_inner(vec![
+            ("code", "429".to_owned()),
+            ("message", "Please retry after".to_owned()),
+            ("status", "429".to_owned()),
+        ]);
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(retry_after_secs.max(1)),
+        );
+        response
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.into_response_with_inner(Vec::new())
     }
 }
 
@@ -93,6 +122,11 @@ pub mod codes {
     pub const CONFLICT: &str = "Conflict";
     pub const GENERAL_EXCEPTION: &str = "generalException";
     pub const SERVICE_NOT_AVAILABLE: &str = "serviceNotAvailable";
+    pub const INVALID_AUTHENTICATION_TOKEN: &str = "InvalidAuthenticationToken";
+    pub const ACCESS_DENIED: &str = "accessDenied";
+    pub const TOO_MANY_REQUESTS: &str = "TooManyRequests";
+    pub const BAD_GATEWAY: &str = "BadGateway";
+    pub const GATEWAY_TIMEOUT: &str = "GatewayTimeout";
 }
 
 /// The code and a generic message for a bare error status that no handler described.
@@ -126,5 +160,6 @@ pub fn describe_status(status: StatusCode) -> ErrorInfo {
     ErrorInfo {
         code,
         message: message.to_owned(),
+        inner: Vec::new(),
     }
 }

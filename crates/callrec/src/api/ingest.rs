@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::error::{ApiError, codes};
 use super::wire::{self, BaseUrl, ObjectWriter, encode_segment};
 use super::{ApiVersion, AppState};
+use crate::auth::Caller;
 use crate::ingest::{self, IngestSummary};
 
 /// How many times a replace retries when another writer changed the record in between.
@@ -64,6 +65,7 @@ fn validation_error(e: callrec_model::validate::ValidationError) -> ApiError {
 pub async fn post_record(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
+    caller: Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -75,7 +77,7 @@ pub async fn post_record(
     };
     let record = prepare(map);
     let id = record.id.clone();
-    let tenant = state.tenant(&headers).to_owned();
+    let tenant = caller.tenant;
     let outcome = single_outcome(
         state
             .store
@@ -197,6 +199,7 @@ pub async fn put_record(
     State(state): State<AppState>,
     Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
+    caller: Caller,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -220,7 +223,7 @@ pub async fn put_record(
         unreachable!("the validator accepts only objects")
     };
     let body_version = map.get("version").and_then(Value::as_i64);
-    let tenant = state.tenant(&headers).to_owned();
+    let tenant = caller.tenant;
     let base = BaseUrl::from_headers(&headers, version);
     for _ in 0..REPLACE_ATTEMPTS {
         let stored = state
@@ -264,9 +267,9 @@ pub async fn put_record(
 pub async fn delete_record(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
+    caller: Caller,
 ) -> Result<Response, ApiError> {
-    let tenant = state.tenant(&headers).to_owned();
+    let tenant = caller.tenant;
     if state.store.delete_record(&tenant, &id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())
     } else {
@@ -280,10 +283,10 @@ pub async fn delete_record(
 /// gzip-compressed. Each bad record is rejected alone; the answer is the import summary.
 pub async fn bulk_import(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    caller: Caller,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let tenant = state.tenant(&headers).to_owned();
+    let tenant = caller.tenant;
     let reader = ingest::maybe_gunzip(std::io::Cursor::new(body))
         .map_err(|e| ApiError::invalid_body(format!("The request body cannot be read: {e}")))?;
     let summary: IngestSummary =

@@ -1,8 +1,12 @@
 //! HTTP tests: a real callrec server on loopback with a real SQLite file, driven by a real HTTP client.
 
+mod auth;
 mod crash;
 mod errors;
+mod faults;
 mod fidelity;
 mod paging;
 mod records;
+mod retention;
 mod support;
+mod throttle;

@@ -9,6 +9,8 @@ use serde_json::Value;
 pub struct TestServer {
     pub base: String,
     pub store: Arc<dyn Store>,
+    /// The server's shared state (fault settings can be changed through it while it runs).
+    pub state: AppState,
     pub runtime: tokio::runtime::Runtime,
     agent: ureq::Agent,
     _dir: tempfile::TempDir,
@@ -28,7 +30,10 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Asserts a Graph error body with this status and code, and returns its message.
@@ -39,16 +44,37 @@ impl Reply {
         let error = &body["error"];
         assert_eq!(error["code"], code, "code in {}", self.text);
         let inner = &error["innerError"];
-        assert!(inner["request-id"].as_str().is_some_and(|s| !s.is_empty()), "request-id in {}", self.text);
-        assert!(inner["date"].as_str().is_some_and(|s| s.ends_with('Z')), "date in {}", self.text);
-        assert!(inner["client-request-id"].is_string(), "client-request-id in {}", self.text);
-        assert_eq!(self.header("request-id"), inner["request-id"].as_str(), "request-id header");
+        assert!(
+            inner["request-id"].as_str().is_some_and(|s| !s.is_empty()),
+            "request-id in {}",
+            self.text
+        );
+        assert!(
+            inner["date"].as_str().is_some_and(|s| s.ends_with('Z')),
+            "date in {}",
+            self.text
+        );
+        assert!(
+            inner["client-request-id"].is_string(),
+            "client-request-id in {}",
+            self.text
+        );
+        assert_eq!(
+            self.header("request-id"),
+            inner["request-id"].as_str(),
+            "request-id header"
+        );
         error["message"].as_str().unwrap_or_default().to_owned()
     }
 }
 
 impl TestServer {
     pub fn start() -> Self {
+        Self::start_with(ApiConfig::default())
+    }
+
+    /// A server with these settings (tokens, throttling, faults, retention).
+    pub fn start_with(config: ApiConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -59,18 +85,37 @@ impl TestServer {
         let store = runtime
             .block_on(callrec::storage::open(path.to_str().expect("utf-8 path")))
             .expect("open store");
-        let state = AppState::new(store.clone(), ApiConfig::default());
-        let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+        let state = AppState::new(store.clone(), config);
+        let served = state.clone();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         runtime.spawn(async move {
-            axum::serve(listener, api::app(state)).await.expect("serve");
+            axum::serve(listener, api::app(served))
+                .await
+                .expect("serve");
         });
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        TestServer { base: format!("http://{addr}"), store, runtime, agent, _dir: dir }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        TestServer {
+            base: format!("http://{addr}"),
+            store,
+            state,
+            runtime,
+            agent,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
-        if path.starts_with("http") { path.to_owned() } else { format!("{}{}", self.base, path) }
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{}", self.base, path)
+        }
     }
 
     pub fn get(&self, path: &str) -> Reply {
@@ -100,6 +145,11 @@ impl TestServer {
         read(self.agent.run(request))
     }
 
+    /// GET with `Authorization: Bearer <token>`.
+    pub fn get_as(&self, token: &str, path: &str) -> Reply {
+        self.get_with(path, &[("authorization", &format!("Bearer {token}"))])
+    }
+
     pub fn post(&self, path: &str, body: &Value) -> Reply {
         self.send("POST", path, &body.to_string(), &[])
     }
@@ -108,14 +158,24 @@ impl TestServer {
     #[track_caller]
     pub fn ingest(&self, record: &Value) {
         let reply = self.post("/v1.0/communications/callRecords", record);
-        assert!(reply.status == 201 || reply.status == 200, "ingest failed: {} {}", reply.status, reply.text);
+        assert!(
+            reply.status == 201 || reply.status == 200,
+            "ingest failed: {} {}",
+            reply.status,
+            reply.text
+        );
     }
 
     /// Ingests many records through the bulk endpoint.
     #[track_caller]
     pub fn ingest_bulk(&self, records: &[Value]) -> Value {
         let body: String = records.iter().map(|r| format!("{r}\n")).collect();
-        let reply = self.send("POST", "/callrec/import", &body, &[("content-type", "application/x-ndjson")]);
+        let reply = self.send(
+            "POST",
+            "/callrec/import",
+            &body,
+            &[("content-type", "application/x-ndjson")],
+        );
         assert_eq!(reply.status, 200, "bulk import: {}", reply.text);
         reply.json()
     }
@@ -127,10 +187,24 @@ fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply 
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                v.to_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect();
-    let text = response.body_mut().with_config().limit(512 * 1024 * 1024).read_to_string().expect("body");
-    Reply { status, headers, text }
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(512 * 1024 * 1024)
+        .read_to_string()
+        .expect("body");
+    Reply {
+        status,
+        headers,
+        text,
+    }
 }
 
 /// Reads one of the documentation's example files.
@@ -198,7 +272,12 @@ pub fn assert_contains(actual: &Value, expected: &Value, path: &str) {
     match (actual, expected) {
         (Value::Object(a), Value::Object(e)) => {
             for (k, ev) in e {
-                let av = a.get(k).unwrap_or_else(|| panic!("{path}.{k} is missing; have keys {:?}", a.keys().collect::<Vec<_>>()));
+                let av = a.get(k).unwrap_or_else(|| {
+                    panic!(
+                        "{path}.{k} is missing; have keys {:?}",
+                        a.keys().collect::<Vec<_>>()
+                    )
+                });
                 assert_contains(av, ev, &format!("{path}.{k}"));
             }
         }

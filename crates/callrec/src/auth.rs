@@ -1,0 +1,546 @@
+//! Who is calling: bearer tokens checked the way Graph checks Microsoft identity platform app-only
+//! tokens, the tenant and application they speak for, and what their roles let them do.
+//!
+//! Graph never answers without a token, and a client tested against callrec should meet the same
+//! refusals: 401 with `WWW-Authenticate` for a missing or bad token, 403 for a good token without the
+//! permission. The [`authenticate`] middleware checks the token once per request and leaves a [`Caller`]
+//! in the request's extensions; handlers take the [`Caller`] as an extractor and act for its tenant only,
+//! which is what keeps tenants apart. With authentication off (`--auth none`) every request acts for the
+//! one configured default tenant with every permission.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::codes;
+use crate::api::{ApiError, AppState};
+
+pub mod keys;
+pub mod permissions;
+
+pub use keys::JwksSource;
+pub use permissions::{CALL_RECORDS_READ, CALL_RECORDS_WRITE, PSTN_CALLS_READ, Resource};
+
+/// The audiences a Graph token carries, accepted when no `--audience` is configured.
+pub const GRAPH_AUDIENCES: [&str; 3] = [
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.com/",
+    "00000003-0000-0000-c000-000000000000",
+];
+
+/// Clock skew allowed on `exp` and `nbf`, as the identity platform's own validators allow.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(300);
+
+/// Graph's challenge, with the RFC 6750 error attributes added when a token was presented.
+const CHALLENGE: &str = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"";
+
+/// The caller of a request: the tenant whose data it may touch, its application, and its roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub tenant: String,
+    /// `appid` (v1 tokens) or `azp` (v2 tokens); `None` with authentication off.
+    pub app: Option<String>,
+    pub roles: Vec<String>,
+}
+
+impl Caller {
+    /// The caller of every request while authentication is off: the default tenant, every permission.
+    pub fn operator(tenant: &str) -> Self {
+        Caller {
+            tenant: tenant.to_owned(),
+            app: None,
+            roles: [CALL_RECORDS_READ, PSTN_CALLS_READ, CALL_RECORDS_WRITE]
+                .map(str::to_owned)
+                .to_vec(),
+        }
+    }
+
+    /// Whether the caller holds one of the roles the resource accepts.
+    pub fn may(&self, resource: &Resource) -> bool {
+        let accepted = resource.accepted_roles();
+        accepted.is_empty() || self.roles.iter().any(|r| accepted.contains(&r.as_str()))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    /// Fails closed: a request that reached a handler without passing [`authenticate`] acts for nobody.
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                codes::INVALID_AUTHENTICATION_TOKEN,
+                "Access token is empty.",
+            )
+        })
+    }
+}
+
+/// How tokens are checked when authentication is on.
+#[derive(Debug, Clone, Default)]
+pub struct TokenSettings {
+    /// Shared secret for HS256 tokens (local development).
+    pub hs256_secret: Option<String>,
+    /// Public keys for RS256 tokens.
+    pub jwks: Option<JwksSource>,
+    /// Accepted `aud` values; empty means [`GRAPH_AUDIENCES`].
+    pub audiences: Vec<String>,
+    /// Accepted `iss` values, where `{tenantid}` stands for the token's `tid`; empty accepts any issuer.
+    pub issuers: Vec<String>,
+    /// Allowed clock skew; `None` means [`DEFAULT_LEEWAY`].
+    pub leeway: Option<Duration>,
+}
+
+impl TokenSettings {
+    /// Whether any way of checking a token is configured.
+    pub fn is_configured(&self) -> bool {
+        self.hs256_secret.is_some() || self.jwks.is_some()
+    }
+}
+
+/// Why authentication could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthSetupError {
+    #[error("no way to check tokens: give a JWKS (--jwks) or an HS256 secret (--jwt-secret)")]
+    NoKeys,
+    #[error("the HS256 secret is empty")]
+    EmptySecret,
+    #[error("JWKS: {0}")]
+    Jwks(String),
+}
+
+/// Why a token was refused. Each becomes a 401 (or, for [`TokenError::NoPermissions`], a 401 as Graph
+/// answers a token that carries neither `roles` nor `scp`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("Access token is empty.")]
+    Missing,
+    #[error("Access token validation failure. The Authorization header is not 'Bearer <token>'.")]
+    NotBearer,
+    #[error("Access token validation failure. The token is not a well-formed JWT: {0}.")]
+    Malformed(String),
+    #[error("Access token validation failure. The signing algorithm '{0}' is not accepted.")]
+    AlgorithmNotAccepted(String),
+    #[error("Access token validation failure. No signing key matches the token's 'kid'.")]
+    UnknownKey,
+    #[error("Access token validation failure. Invalid signature.")]
+    BadSignature,
+    #[error("Lifetime validation failed, the token is expired.")]
+    Expired,
+    #[error("Lifetime validation failed, the token is not yet valid.")]
+    NotYetValid,
+    #[error("Access token validation failure. Invalid audience.")]
+    WrongAudience,
+    #[error("Access token validation failure. Invalid issuer.")]
+    WrongIssuer,
+    #[error("Access token validation failure. The token has no valid '{0}' claim.")]
+    MissingClaim(&'static str),
+    #[error("Either scp or roles claim need to be present in the token.")]
+    NoPermissions,
+}
+
+/// Checks tokens against the configured keys, audiences and issuers.
+pub struct Authenticator {
+    hs256: Option<DecodingKey>,
+    rsa: Option<keys::KeyRing>,
+    audiences: Vec<String>,
+    issuers: Vec<String>,
+    leeway: u64,
+}
+
+impl std::fmt::Debug for Authenticator {
+    /// Never prints the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("hs256", &self.hs256.is_some())
+            .field("rsa", &self.rsa)
+            .field("audiences", &self.audiences)
+            .field("issuers", &self.issuers)
+            .field("leeway", &self.leeway)
+            .finish()
+    }
+}
+
+/// The claims callrec reads; `exp`, `nbf` and `aud` are checked by the JWT library.
+#[derive(Debug, Deserialize)]
+struct Claims {
+    iss: Option<String>,
+    tid: Option<String>,
+    appid: Option<String>,
+    azp: Option<String>,
+    roles: Option<Vec<String>>,
+    scp: Option<String>,
+}
+
+/// The part of a JOSE header needed to pick a key, read before the library so that `alg: none` and
+/// unknown algorithms get a message naming the algorithm.
+#[derive(Debug, Deserialize)]
+struct RawHeader {
+    alg: String,
+    kid: Option<String>,
+}
+
+impl Authenticator {
+    /// Loads the keys (reading or fetching the JWKS: blocking).
+    pub fn new(settings: &TokenSettings) -> Result<Self, AuthSetupError> {
+        if !settings.is_configured() {
+            return Err(AuthSetupError::NoKeys);
+        }
+        let hs256 = match &settings.hs256_secret {
+            Some(s) if s.is_empty() => return Err(AuthSetupError::EmptySecret),
+            Some(s) => Some(DecodingKey::from_secret(s.as_bytes())),
+            None => None,
+        };
+        let rsa = settings.jwks.clone().map(keys::KeyRing::load).transpose()?;
+        let audiences = if settings.audiences.is_empty() {
+            GRAPH_AUDIENCES.map(str::to_owned).to_vec()
+        } else {
+            settings.audiences.clone()
+        };
+        Ok(Authenticator {
+            hs256,
+            rsa,
+            audiences,
+            issuers: settings.issuers.clone(),
+            leeway: settings.leeway.unwrap_or(DEFAULT_LEEWAY).as_secs(),
+        })
+    }
+
+    /// Checks a token and says who it speaks for.
+    pub fn verify(&self, token: &str) -> Result<Caller, TokenError> {
+        let raw = raw_header(token)?;
+        let (key, alg) = match raw.alg.as_str() {
+            "HS256" if self.hs256.is_some() => (self.hs256.clone(), Algorithm::HS256),
+            "RS256" if self.rsa.is_some() => {
+                let ring = self.rsa.as_ref().expect("checked above");
+                let key = ring.find(raw.kid.as_deref()).map_err(|e| match e {
+                    keys::KeyLookup::Unknown => TokenError::UnknownKey,
+                    keys::KeyLookup::Unusable => TokenError::BadSignature,
+                })?;
+                (Some(key), Algorithm::RS256)
+            }
+            other => return Err(TokenError::AlgorithmNotAccepted(other.to_owned())),
+        };
+        let key = key.expect("each accepted algorithm has its key");
+        let mut validation = Validation::new(alg);
+        validation.leeway = self.leeway;
+        validation.validate_nbf = true;
+        validation.set_audience(&self.audiences);
+        validation.set_required_spec_claims(&["exp", "aud"]);
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &validation).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            match e.kind() {
+                K::InvalidSignature => TokenError::BadSignature,
+                K::ExpiredSignature => TokenError::Expired,
+                K::ImmatureSignature => TokenError::NotYetValid,
+                K::InvalidAudience => TokenError::WrongAudience,
+                K::MissingRequiredClaim(c) if c == "aud" => TokenError::WrongAudience,
+                K::MissingRequiredClaim(_) => TokenError::MissingClaim("exp"),
+                K::InvalidClaimFormat(c) if c == "nbf" => TokenError::MissingClaim("nbf"),
+                K::InvalidClaimFormat(_) => TokenError::MissingClaim("exp"),
+                K::InvalidAlgorithm => TokenError::AlgorithmNotAccepted(raw.alg.clone()),
+                _ => TokenError::Malformed("its parts cannot be read".to_owned()),
+            }
+        })?;
+        let claims = data.claims;
+        let tenant = claims
+            .tid
+            .filter(|t| !t.is_empty())
+            .ok_or(TokenError::MissingClaim("tid"))?;
+        if !self.issuers.is_empty() {
+            let iss = claims.iss.as_deref().ok_or(TokenError::WrongIssuer)?;
+            let accepted = self
+                .issuers
+                .iter()
+                .any(|i| i.replace("{tenantid}", &tenant) == iss);
+            if !accepted {
+                return Err(TokenError::WrongIssuer);
+            }
+        }
+        let roles = claims.roles.unwrap_or_default();
+        if roles.is_empty() && claims.scp.is_none() {
+            return Err(TokenError::NoPermissions);
+        }
+        Ok(Caller {
+            tenant,
+            app: claims.appid.or(claims.azp),
+            roles,
+        })
+    }
+
+    /// Fetches a JWKS URL again if allowed (see [`keys::REFRESH_INTERVAL`]). Blocking.
+    pub fn refresh_keys(&self) -> bool {
+        self.rsa.as_ref().is_some_and(keys::KeyRing::refresh)
+    }
+
+    /// Checks the request's `Authorization` header, fetching the keys again once on an unknown `kid`.
+    pub async fn authenticate(self: &Arc<Self>, headers: &HeaderMap) -> Result<Caller, TokenError> {
+        let token = bearer_token(headers)?.to_owned();
+        match self.verify(&token) {
+            Err(TokenError::UnknownKey) => {
+                let me = Arc::clone(self);
+                let refreshed = tokio::task::spawn_blocking(move || me.refresh_keys())
+                    .await
+                    .unwrap_or(false);
+                if refreshed {
+                    self.verify(&token)
+                } else {
+                    Err(TokenError::UnknownKey)
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+fn bearer_token(headers: &HeaderMap) -> Result<&str, TokenError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(TokenError::Missing);
+    };
+    let value = value.to_str().map_err(|_| TokenError::NotBearer)?.trim();
+    let (scheme, token) = value.split_once(' ').ok_or(TokenError::NotBearer)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(TokenError::NotBearer);
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(TokenError::Missing);
+    }
+    Ok(token)
+}
+
+fn raw_header(token: &str) -> Result<RawHeader, TokenError> {
+    let parts: Vec<&str> = token.split('.').collect();
+    if parts.len() != 3 {
+        return Err(TokenError::Malformed(format!(
+            "it has {} dot-separated parts instead of 3",
+            parts.len()
+        )));
+    }
+    let bytes = URL_SAFE_NO_PAD
+        .decode(parts[0])
+        .map_err(|_| TokenError::Malformed("its header is not base64url".to_owned()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|_| TokenError::Malformed("its header is not a JOSE header".to_owned()))
+}
+
+/// The middleware in front of every route: checks the token (when authentication is on), refuses a
+/// caller without the permission the resource needs, and leaves the [`Caller`] for the handlers.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let resource = Resource::of(request.method(), request.uri().path());
+    let caller = match &state.config.auth {
+        None => Caller::operator(&state.config.default_tenant),
+        Some(_) if resource == Resource::Public => return next.run(request).await,
+        Some(auth) => match auth.authenticate(request.headers()).await {
+            Ok(caller) => caller,
+            Err(e) => return refuse_unread(request.headers(), unauthorized(&e)),
+        },
+    };
+    if !caller.may(&resource) {
+        return refuse_unread(request.headers(), forbidden(&resource));
+    }
+    request.extensions_mut().insert(caller);
+    next.run(request).await
+}
+
+/// Closes the connection after answering a request whose body was not read: the unread bytes would
+/// otherwise be taken for the next request on the connection, and clients reusing it would fail.
+pub fn refuse_unread(request_headers: &HeaderMap, mut response: Response) -> Response {
+    let has_body = request_headers.contains_key(header::TRANSFER_ENCODING)
+        || request_headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
+    if has_body {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+fn unauthorized(e: &TokenError) -> Response {
+    let mut challenge = CHALLENGE.to_owned();
+    if !matches!(e, TokenError::Missing) {
+        let description = e.to_string().replace(['"', '\\'], "'");
+        challenge.push_str(&format!(
+            ", error=\"invalid_token\", error_description=\"{description}\""
+        ));
+    }
+    let mut response = ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        codes::INVALID_AUTHENTICATION_TOKEN,
+        e.to_string(),
+    )
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&challenge) {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+    }
+    response
+}
+
+fn forbidden(resource: &Resource) -> Response {
+    let roles = resource.accepted_roles().join(" or ");
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        codes::ACCESS_DENIED,
+        format!(
+            "Insufficient privileges to complete the operation. This request needs the application permission {roles}."
+        ),
+    )
+    .into_response()
+}
+
+/// What `callrec token` puts in a development token.
+#[derive(Debug, Clone)]
+pub struct DevToken {
+    pub tenant: String,
+    pub app: String,
+    pub roles: Vec<String>,
+    pub audience: String,
+    pub lifetime: Duration,
+}
+
+#[derive(Serialize)]
+struct DevClaims<'a> {
+    aud: &'a str,
+    iss: String,
+    iat: u64,
+    nbf: u64,
+    exp: u64,
+    tid: &'a str,
+    appid: &'a str,
+    azp: &'a str,
+    sub: &'a str,
+    idtyp: &'static str,
+    roles: &'a [String],
+}
+
+/// Signs an HS256 app-only token shaped like the identity platform's (v1 issuer, `appid`, `roles`).
+pub fn dev_token(secret: &str, token: &DevToken) -> Result<String, AuthSetupError> {
+    if secret.is_empty() {
+        return Err(AuthSetupError::EmptySecret);
+    }
+    let now = jsonwebtoken::get_current_timestamp();
+    let claims = DevClaims {
+        aud: &token.audience,
+        iss: format!("https://sts.windows.net/{}/", token.tenant),
+        iat: now,
+        nbf: now,
+        exp: now + token.lifetime.as_secs(),
+        tid: &token.tenant,
+        appid: &token.app,
+        azp: &token.app,
+        sub: &token.app,
+        idtyp: "app",
+        roles: &token.roles,
+    };
+    let header = jsonwebtoken::Header::new(Algorithm::HS256);
+    Ok(jsonwebtoken::encode(
+        &header,
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("HS256 signing with a secret cannot fail"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hs(secret: &str) -> Authenticator {
+        Authenticator::new(&TokenSettings {
+            hs256_secret: Some(secret.to_owned()),
+            ..TokenSettings::default()
+        })
+        .unwrap()
+    }
+
+    fn dev(tenant: &str, roles: &[&str]) -> DevToken {
+        DevToken {
+            tenant: tenant.to_owned(),
+            app: "app-1".to_owned(),
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            audience: GRAPH_AUDIENCES[0].to_owned(),
+            lifetime: Duration::from_secs(600),
+        }
+    }
+
+    #[test]
+    fn a_dev_token_verifies_with_its_secret_only() {
+        let token = dev_token("s3cret", &dev("t1", &[CALL_RECORDS_READ])).unwrap();
+        let caller = hs("s3cret").verify(&token).unwrap();
+        assert_eq!(caller.tenant, "t1");
+        assert_eq!(caller.app.as_deref(), Some("app-1"));
+        assert_eq!(caller.roles, vec![CALL_RECORDS_READ.to_owned()]);
+        assert_eq!(hs("other").verify(&token), Err(TokenError::BadSignature));
+    }
+
+    #[test]
+    fn a_token_without_roles_or_scopes_is_refused() {
+        let token = dev_token("s", &dev("t1", &[])).unwrap();
+        assert_eq!(hs("s").verify(&token), Err(TokenError::NoPermissions));
+    }
+
+    #[test]
+    fn issuers_may_name_the_tenant() {
+        let token = dev_token("s", &dev("t1", &[CALL_RECORDS_READ])).unwrap();
+        let with_issuer = |iss: &str| {
+            Authenticator::new(&TokenSettings {
+                hs256_secret: Some("s".to_owned()),
+                issuers: vec![iss.to_owned()],
+                ..TokenSettings::default()
+            })
+            .unwrap()
+        };
+        assert!(
+            with_issuer("https://sts.windows.net/{tenantid}/")
+                .verify(&token)
+                .is_ok()
+        );
+        assert_eq!(
+            with_issuer("https://sts.windows.net/t2/").verify(&token),
+            Err(TokenError::WrongIssuer)
+        );
+    }
+
+    #[test]
+    fn authorization_headers_are_read_strictly() {
+        let check = |value: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(v) = value {
+                headers.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
+            }
+            bearer_token(&headers).map(str::to_owned)
+        };
+        assert_eq!(check(None), Err(TokenError::Missing));
+        assert_eq!(check(Some("Bearer ")), Err(TokenError::NotBearer));
+        assert_eq!(check(Some("Basic abc")), Err(TokenError::NotBearer));
+        assert_eq!(check(Some("bearer a.b.c")), Ok("a.b.c".to_owned()));
+        assert_eq!(
+            raw_header("a.b").unwrap_err(),
+            TokenError::Malformed("it has 2 dot-separated parts instead of 3".to_owned())
+        );
+    }
+
+    #[test]
+    fn no_settings_is_a_setup_error() {
+        assert!(matches!(
+            Authenticator::new(&TokenSettings::default()),
+            Err(AuthSetupError::NoKeys)
+        ));
+    }
+}

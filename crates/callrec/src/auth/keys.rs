@@ -1,0 +1,137 @@
+//! The RSA signing keys tokens are checked against: a JWKS document read from a file or fetched from a URL.
+//!
+//! Microsoft rotates its signing keys and announces new ones in the JWKS before using them, so a token
+//! whose `kid` is unknown may be signed by a key published since start-up. A URL source is therefore
+//! fetched again on an unknown `kid`, but at most once a minute, so that tokens with made-up `kid`s cannot
+//! turn the server into a client hammering the identity platform.
+
+use std::sync::{Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::JwkSet;
+
+use super::AuthSetupError;
+
+/// The shortest time between two fetches of a JWKS URL.
+pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Where the JWKS comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwksSource {
+    File(String),
+    Url(String),
+}
+
+impl JwksSource {
+    /// `http://` and `https://` are URLs; anything else is a file path.
+    pub fn parse(spec: &str) -> Self {
+        if spec.starts_with("https://") || spec.starts_with("http://") {
+            JwksSource::Url(spec.to_owned())
+        } else {
+            JwksSource::File(spec.to_owned())
+        }
+    }
+
+    fn load(&self) -> Result<JwkSet, AuthSetupError> {
+        let text = match self {
+            JwksSource::File(path) => std::fs::read_to_string(path)
+                .map_err(|e| AuthSetupError::Jwks(format!("cannot read {path}: {e}")))?,
+            JwksSource::Url(url) => {
+                let agent: ureq::Agent = ureq::Agent::config_builder()
+                    .timeout_global(Some(Duration::from_secs(10)))
+                    .build()
+                    .into();
+                agent
+                    .get(url)
+                    .call()
+                    .map_err(|e| AuthSetupError::Jwks(format!("cannot fetch {url}: {e}")))?
+                    .body_mut()
+                    .with_config()
+                    .limit(1024 * 1024)
+                    .read_to_string()
+                    .map_err(|e| AuthSetupError::Jwks(format!("cannot read {url}: {e}")))?
+            }
+        };
+        let set: JwkSet = serde_json::from_str(&text)
+            .map_err(|e| AuthSetupError::Jwks(format!("{self:?} is not a JWKS document: {e}")))?;
+        if set.keys.is_empty() {
+            return Err(AuthSetupError::Jwks(format!("{self:?} holds no keys")));
+        }
+        Ok(set)
+    }
+}
+
+/// The current key set and when it was last fetched.
+pub struct KeyRing {
+    source: JwksSource,
+    keys: RwLock<JwkSet>,
+    fetched: Mutex<Instant>,
+}
+
+impl std::fmt::Debug for KeyRing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyRing")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why no key could be found for a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyLookup {
+    /// No key has this `kid` (or the token names none and the set holds several).
+    Unknown,
+    /// The key exists but cannot verify RS256 signatures.
+    Unusable,
+}
+
+impl KeyRing {
+    /// Loads the key set once; fails when it cannot be read or holds no keys.
+    pub fn load(source: JwksSource) -> Result<Self, AuthSetupError> {
+        let keys = source.load()?;
+        Ok(KeyRing {
+            source,
+            keys: RwLock::new(keys),
+            fetched: Mutex::new(Instant::now()),
+        })
+    }
+
+    /// The key a token with this `kid` is signed with.
+    pub fn find(&self, kid: Option<&str>) -> Result<DecodingKey, KeyLookup> {
+        let keys = self.keys.read().unwrap_or_else(|e| e.into_inner());
+        let jwk = match kid {
+            Some(kid) => keys.find(kid),
+            None if keys.keys.len() == 1 => keys.keys.first(),
+            None => None,
+        }
+        .ok_or(KeyLookup::Unknown)?;
+        DecodingKey::from_jwk(jwk).map_err(|_| KeyLookup::Unusable)
+    }
+
+    /// Fetches a URL source again if the last fetch is older than [`REFRESH_INTERVAL`]. Blocking.
+    /// Returns whether the key set was replaced.
+    pub fn refresh(&self) -> bool {
+        if !matches!(self.source, JwksSource::Url(_)) {
+            return false;
+        }
+        {
+            let mut fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
+            if fetched.elapsed() < REFRESH_INTERVAL {
+                return false;
+            }
+            *fetched = Instant::now();
+        }
+        match self.source.load() {
+            Ok(keys) => {
+                *self.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
+                tracing::info!(source = ?self.source, "signing keys fetched again");
+                true
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot fetch the signing keys again");
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Faults on demand, so that clients can test how they handle Graph's bad days: a share of requests
+//! answered 429/500/502/503/504 in Graph's error format with `Retry-After`, added latency, and records
+//! that are not available yet.
+//!
+//! Graph makes a record available 30 to 150 minutes after its call ended (spec/API.md section 9); the
+//! availability delay hides each record until its call ended that long ago, so a client's "poll until it
+//! appears" logic meets a 404 first. Faults are off by default and set with `serve` flags; [`Faults::set`]
+//! changes them at run time, and [`get_settings`], [`put_settings`] and [`clear_settings`] are the handlers
+//! of an administration endpoint (`/callrec/faults`, JSON [`FaultSettings`]) once it is documented in the
+//! OpenAPI description. Only the Graph API (`/v1.0`, `/beta`) is affected, never callrec's own endpoints.
+
+use std::sync::{Mutex, RwLock};
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use serde::{Deserialize, Serialize};
+
+use crate::api::error::codes;
+use crate::api::{ApiError, AppState};
+
+/// The statuses an injected error may have.
+pub const FAULT_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
+
+/// What to inject. Every field has a default, so a client sends only what it wants on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct FaultSettings {
+    /// Probability (0 to 1) that a request is answered with an error instead.
+    pub error_rate: f64,
+    /// The statuses errors are drawn from, evenly.
+    pub error_statuses: Vec<u16>,
+    /// `Retry-After` of an injected error, in seconds.
+    pub retry_after_seconds: u64,
+    /// Added to every response, in milliseconds.
+    pub latency_ms: u64,
+    /// A further random delay of up to this many milliseconds.
+    pub latency_jitter_ms: u64,
+    /// A record stays hidden (listing skips it, reading it is 404) until its call ended this long ago.
+    pub availability_delay_seconds: u64,
+    /// Seed of the random draws, for reproducible runs.
+    pub seed: Option<u64>,
+}
+
+impl Default for FaultSettings {
+    fn default() -> Self {
+        FaultSettings {
+            error_rate: 0.0,
+            error_statuses: FAULT_STATUSES.to_vec(),
+            retry_after_seconds: 2,
+            latency_ms: 0,
+            latency_jitter_ms: 0,
+            availability_delay_seconds: 0,
+            seed: None,
+        }
+    }
+}
+
+impl FaultSettings {
+    /// Checks the ranges; the message names the field.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(0.0..=1.0).contains(&self.error_rate) {
+            return Err(format!(
+                "errorRate must be between 0 and 1, not {}",
+                self.error_rate
+            ));
+        }
+        if self.error_statuses.is_empty() {
+            return Err("errorStatuses must name at least one status".to_owned());
+        }
+        if let Some(s) = self
+            .error_statuses
+            .iter()
+            .find(|s| !FAULT_STATUSES.contains(s))
+        {
+            return Err(format!(
+                "errorStatuses: {s} is not one of {FAULT_STATUSES:?}"
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The settings in force and the random source, shared by every request.
+#[derive(Debug)]
+pub struct Faults {
+    settings: RwLock<FaultSettings>,
+    rng: Mutex<SmallRng>,
+}
+
+impl Faults {
+    pub fn new(settings: FaultSettings) -> Self {
+        let rng = Mutex::new(seeded(settings.seed));
+        Faults {
+            settings: RwLock::new(settings),
+            rng,
+        }
+    }
+
+    pub fn settings(&self) -> FaultSettings {
+        self.settings
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Replaces the settings (already validated).
+    pub fn set(&self, settings: FaultSettings) {
+        if settings.seed.is_some() {
+            *self.rng.lock().unwrap_or_else(|e| e.into_inner()) = seeded(settings.seed);
+        }
+        *self.settings.write().unwrap_or_else(|e| e.into_inner()) = settings;
+    }
+
+    /// How long after its call ended a record becomes visible.
+    pub fn availability_delay(&self) -> Duration {
+        Duration::from_secs(
+            self.settings
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .availability_delay_seconds,
+        )
+    }
+
+    /// Draws what happens to one request: the delay to add and the error status to answer, if any.
+    fn draw(&self) -> (Duration, Option<u16>, u64) {
+        let s = self.settings.read().unwrap_or_else(|e| e.into_inner());
+        if s.error_rate <= 0.0 && s.latency_ms == 0 && s.latency_jitter_ms == 0 {
+            return (Duration::ZERO, None, 0);
+        }
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        let jitter = if s.latency_jitter_ms > 0 {
+            rng.random_range(0..=s.latency_jitter_ms)
+        } else {
+            0
+        };
+        let delay = Duration::from_millis(s.latency_ms + jitter);
+        let error = (s.error_rate > 0.0 && rng.random_bool(s.error_rate))
+            .then(|| s.error_statuses[rng.random_range(0..s.error_statuses.len())]);
+        (delay, error, s.retry_after_seconds)
+    }
+}
+
+fn seeded(seed: Option<u64>) -> SmallRng {
+    SmallRng::seed_from_u64(seed.unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0))
+}
+
+/// The middleware: delays and fails Graph API requests as the settings say.
+pub async fn inject(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if !(path.starts_with("/v1.0/") || path.starts_with("/beta/")) {
+        return next.run(request).await;
+    }
+    let (delay, error, retry_after) = state.faults.draw();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let Some(status) = error else {
+        return next.run(request).await;
+    };
+    let mut response = match status {
+        429 => ApiError::too_many_requests(retry_after),
+        other => {
+            let (status, code, message) = match other {
+                502 => (
+                    StatusCode::BAD_GATEWAY,
+                    codes::BAD_GATEWAY,
+                    "The service could not reach a backend; try again later.",
+                ),
+                503 => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    codes::SERVICE_NOT_AVAILABLE,
+                    "The service is not available; try again later.",
+                ),
+                504 => (
+                    StatusCode::GATEWAY_TIMEOUT,
+                    codes::GATEWAY_TIMEOUT,
+                    "The request timed out; try again later.",
+                ),
+                _ => (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    codes::GENERAL_EXCEPTION,
+                    "An internal error occurred; the request was not completed.",
+                ),
+            };
+            let mut response = ApiError::new(status, code, message).into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
+            response
+        }
+    };
+    response
+        .headers_mut()
+        .insert("callrec-fault", HeaderValue::from_static("injected"));
+    crate::auth::refuse_unread(request.headers(), response)
+}
+
+/// `GET /callrec/faults`: the settings in force.
+pub async fn get_settings(State(state): State<AppState>) -> Json<FaultSettings> {
+    Json(state.faults.settings())
+}
+
+/// `PUT` or `POST /callrec/faults`: replaces the settings; fields left out take their defaults.
+pub async fn put_settings(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Json<FaultSettings>, ApiError> {
+    let settings: FaultSettings = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::invalid_body(format!("The fault settings cannot be read: {e}")))?;
+    settings.validate().map_err(ApiError::invalid_body)?;
+    tracing::warn!(?settings, "fault injection settings changed");
+    state.faults.set(settings.clone());
+    Ok(Json(settings))
+}
+
+/// `DELETE /callrec/faults`: every fault off.
+pub async fn clear_settings(State(state): State<AppState>) -> StatusCode {
+    state.faults.set(FaultSettings::default());
+    StatusCode::NO_CONTENT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked() {
+        assert_eq!(FaultSettings::default().validate(), Ok(()));
+        let bad_rate = FaultSettings {
+            error_rate: 1.5,
+            ..FaultSettings::default()
+        };
+        assert!(bad_rate.validate().unwrap_err().contains("errorRate"));
+        let bad_status = FaultSettings {
+            error_statuses: vec![404],
+            ..FaultSettings::default()
+        };
+        assert!(bad_status.validate().unwrap_err().contains("404"));
+        let parsed: FaultSettings = serde_json::from_str(r#"{"errorRate":0.5}"#).unwrap();
+        assert_eq!(parsed.error_rate, 0.5);
+        assert_eq!(parsed.error_statuses, FAULT_STATUSES.to_vec());
+        assert!(serde_json::from_str::<FaultSettings>(r#"{"errorRat":0.5}"#).is_err());
+    }
+
+    #[test]
+    fn draws_follow_the_rate() {
+        let faults = Faults::new(FaultSettings {
+            error_rate: 0.25,
+            error_statuses: vec![503],
+            seed: Some(7),
+            ..FaultSettings::default()
+        });
+        let errors = (0..4000).filter(|_| faults.draw().1.is_some()).count();
+        assert!((800..1200).contains(&errors), "{errors} errors of 4000");
+        assert!((0..100).all(|_| faults.draw().1.is_none_or(|s| s == 503)));
+        faults.set(FaultSettings::default());
+        assert!((0..100).all(|_| faults.draw() == (Duration::ZERO, None, 0)));
+    }
+}
