@@ -18,6 +18,7 @@ use callrec_store::Store;
 
 use crate::auth::{self, Authenticator};
 use crate::faults::{self, FaultSettings, Faults};
+use crate::notify::{Notifier, NotifyConfig};
 use crate::retention::VisibleRecords;
 use crate::throttle::{self, Limits, Throttle};
 
@@ -28,6 +29,7 @@ pub mod ingest;
 pub mod metadata;
 pub mod options;
 pub mod paging;
+pub mod subscriptions;
 pub mod wire;
 
 pub use error::ApiError;
@@ -93,6 +95,8 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     pub throttle: Option<Arc<Throttle>>,
     pub faults: Arc<Faults>,
+    /// Checks and validates notification URLs; the same notifier delivers when the server started it.
+    pub notifier: Arc<Notifier>,
 }
 
 impl AppState {
@@ -102,7 +106,14 @@ impl AppState {
             faults: Arc::new(Faults::new(config.faults.clone())),
             throttle: config.throttle.clone().map(|l| Arc::new(Throttle::new(l))),
             config: Arc::new(config),
+            notifier: Notifier::new(NotifyConfig::default()),
         }
+    }
+
+    /// The state with this notifier (its URL rules, clock and delivery settings).
+    pub fn with_notifier(mut self, notifier: Arc<Notifier>) -> Self {
+        self.notifier = notifier;
+        self
     }
 
     /// The call records a reader may see now: retention and the availability delay applied.
@@ -159,6 +170,20 @@ pub fn app(state: AppState) -> Router {
                 get(call_records::get_organizer),
             )
             .route("/$metadata", get(metadata::csdl))
+            .route(
+                "/subscriptions",
+                get(subscriptions::list).post(subscriptions::create),
+            )
+            .route(
+                "/subscriptions/{id}",
+                get(subscriptions::get)
+                    .patch(subscriptions::update)
+                    .delete(subscriptions::delete),
+            )
+            .route(
+                "/subscriptions/{id}/reauthorize",
+                post(subscriptions::reauthorize),
+            )
             .layer(axum::Extension(version))
     };
     let max_body = state.config.max_body_bytes;

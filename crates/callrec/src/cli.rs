@@ -38,6 +38,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Print a development token (HS256) for a server started with the same --jwt-secret.
     Token(TokenArgs),
+    /// Receive change notifications locally: answer validation, check clientState, print each one.
+    WebhookListen(crate::webhook_listen::WebhookListenArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -56,6 +58,8 @@ pub struct ServeArgs {
     pub demo_records: u64,
     #[command(flatten)]
     pub guard: GuardArgs,
+    #[command(flatten)]
+    pub webhooks: crate::notify::WebhookArgs,
 }
 
 /// Tokens, throttling, retention and faults of `serve`.
@@ -194,6 +198,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import(args).await,
         Command::Generate(args) => generate(args).await,
         Command::Token(args) => token(&args),
+        Command::WebhookListen(args) => crate::webhook_listen::run(args).await,
     }
 }
 
@@ -209,6 +214,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %args.store, "callrec is serving http://{addr}/v1.0/communications/callRecords");
+    let notifier = crate::notify::Notifier::new(args.webhooks.config(args.demo));
+    notifier.set_listen_addr(addr);
+    let _deliveries = notifier.start(state.store.clone());
+    let state = state.with_notifier(notifier);
     axum::serve(listener, api::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;

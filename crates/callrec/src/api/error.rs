@@ -127,6 +127,12 @@ pub mod codes {
     pub const TOO_MANY_REQUESTS: &str = "TooManyRequests";
     pub const BAD_GATEWAY: &str = "BadGateway";
     pub const GATEWAY_TIMEOUT: &str = "GatewayTimeout";
+    /// A subscription request Graph refuses (capitalised as Graph writes it for subscriptions).
+    pub const SUBSCRIPTION_INVALID_REQUEST: &str = "InvalidRequest";
+    /// A subscription outside Graph's limits (expiration too far ahead, too many subscriptions).
+    pub const EXTENSION_ERROR: &str = "ExtensionError";
+    /// A notification endpoint that failed the validation handshake.
+    pub const VALIDATION_ERROR: &str = "ValidationError";
 }
 
 /// The code and a generic message for a bare error status that no handler described.
