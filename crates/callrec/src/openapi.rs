@@ -17,10 +17,30 @@ use serde_json::{Map, Value, json};
 use crate::api::ApiVersion;
 use crate::api::call_records::{LIST_PAGE, LIST_PAGE_MAX, PARTICIPANT_PAGE, SESSION_PAGE};
 use crate::api::options::{CALL_RECORD, PARTICIPANT, SEGMENT, SESSION, selectable};
-use schemas::{DescribedTypes, schema_ref};
+use crate::auth::Resource;
+use callrec_model::logs::{self, LogKind, SchemaVersion};
+use schemas::{DescribedTypes, USABLE_ID_PATTERN, schema_ref};
+
+/// The namespace prefix of the types whose reads honour `Prefer`.
+const CALL_RECORDS_PREFIX: &str = "microsoft.graph.callRecords.";
 
 /// The OpenAPI version the document follows.
 pub const OPENAPI_VERSION: &str = "3.0.3";
+
+/// The qualified name of the subscription entity type.
+pub const SUBSCRIPTION: &str = "microsoft.graph.subscription";
+
+/// The log-row schemas: v1.0's from the CSDL, beta's (a superset, plus the beta-only kinds) as `beta.`
+/// components.
+const PSTN_ROW: &str = "microsoft.graph.callRecords.pstnCallLogRow";
+const DIRECT_ROUTING_ROW: &str = "microsoft.graph.callRecords.directRoutingLogRow";
+const BETA_PSTN_ROW: &str = "beta.microsoft.graph.callRecords.pstnCallLogRow";
+const BETA_DIRECT_ROUTING_ROW: &str = "beta.microsoft.graph.callRecords.directRoutingLogRow";
+const BETA_SMS_ROW: &str = "beta.microsoft.graph.callRecords.smsLogRow";
+const BETA_BLOCKED_USER_ROW: &str = "beta.microsoft.graph.callRecords.pstnBlockedUsersLogRow";
+const BETA_DIALOUT_ROW: &str = "beta.microsoft.graph.callRecords.pstnOnlineMeetingDialoutReport";
+/// The prefix of the components of beta shapes.
+const BETA: &str = "beta.";
 
 /// The qualified name of the organizer entity type.
 pub const ORGANIZER: &str = "microsoft.graph.callRecords.organizer";
@@ -35,7 +55,12 @@ const IMPORT_REJECTION: &str = "callrec.importRejection";
 /// Where a route lives: under each API version (`/v1.0`, `/beta`) or once at the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// Under `/v1.0` and `/beta` alike.
     Versioned,
+    /// Under `/v1.0` only (`/beta` has a row of its own, in its own shape).
+    V1,
+    /// Under `/beta` only.
+    Beta,
     Root,
 }
 
@@ -44,16 +69,28 @@ pub enum Method {
     Get,
     Post,
     Put,
+    Patch,
     Delete,
 }
 
 impl Method {
     /// The key of the operation in an OpenAPI path item.
+    fn http(self) -> axum::http::Method {
+        match self {
+            Method::Get => axum::http::Method::GET,
+            Method::Post => axum::http::Method::POST,
+            Method::Put => axum::http::Method::PUT,
+            Method::Patch => axum::http::Method::PATCH,
+            Method::Delete => axum::http::Method::DELETE,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Method::Get => "get",
             Method::Post => "post",
             Method::Put => "put",
+            Method::Patch => "patch",
             Method::Delete => "delete",
         }
     }
@@ -73,6 +110,14 @@ pub enum QueryOption {
     Top,
     Count,
     SkipToken,
+    /// `$filter` on the rows of a log function (a callrec extension).
+    LogFilter(LogKind),
+    /// `$select` over the properties a version gives a kind of log row.
+    LogSelect(LogKind, SchemaVersion),
+    /// `$skip`, which Graph's nextLinks of log functions carry.
+    Skip,
+    /// `kind` of the bulk import: what the body holds.
+    ImportKind,
 }
 
 /// What an operation reads from the request body.
@@ -85,6 +130,12 @@ pub enum RequestBody {
     },
     /// NDJSON, a JSON array or a collection page of callRecords, optionally gzip-compressed.
     Import,
+    /// One log row (`pstnCallLogRow`, `directRoutingLogRow`, `smsLogRow`, `pstnBlockedUsersLogRow`).
+    LogRow,
+    /// Subscription properties: all that a new one needs, or those an update may change.
+    Subscription {
+        create: bool,
+    },
 }
 
 /// What a successful operation answers.
@@ -96,8 +147,10 @@ pub enum Reply {
     Collection(&'static str),
     /// 201 (created) or 200 (replaced, or an equal or newer version kept) with the whole stored record.
     Written,
-    /// 204.
-    Deleted,
+    /// 201 with the new entity of this type and its `Location`.
+    Created(&'static str),
+    /// 204, meaning this.
+    NoContent(&'static str),
     /// 200 with the CSDL document.
     Metadata,
     /// 200 with this document.
@@ -106,6 +159,10 @@ pub enum Reply {
     Health,
     /// 200 with the import summary.
     ImportSummary,
+    /// 200 with one stored log row.
+    LogRow,
+    /// 201 (new) or 200 (replaced) with the stored log row.
+    LogWritten,
 }
 
 /// One operation: a path (relative to the version prefix when versioned) and a method.
@@ -209,7 +266,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         description: "Deletes the record with its sessions, segments and participants.",
         options: &[],
         body: RequestBody::None,
-        reply: Reply::Deleted,
+        reply: Reply::NoContent("Deleted."),
         errors: &[404],
     },
     Endpoint {
@@ -310,6 +367,216 @@ pub const ENDPOINTS: &[Endpoint] = &[
         errors: READ_ERRORS,
     },
     Endpoint {
+        scope: Scope::V1,
+        path: "/communications/callRecords/getPstnCalls(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getPstnCalls",
+        tag: "logs",
+        summary: "PSTN call log",
+        description: "The PSTN calls (Calling Plans, Operator Connect) that started in the range, both ends inclusive. Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::PstnCall),
+            QueryOption::LogSelect(LogKind::PstnCall, SchemaVersion::V1),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(PSTN_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Beta,
+        path: "/communications/callRecords/getPstnCalls(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getPstnCalls",
+        tag: "logs",
+        summary: "PSTN call log (beta shape)",
+        description: "The PSTN calls that started in the range, with the beta-only properties. Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::PstnCall),
+            QueryOption::LogSelect(LogKind::PstnCall, SchemaVersion::Beta),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(BETA_PSTN_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::V1,
+        path: "/communications/callRecords/getDirectRoutingCalls(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getDirectRoutingCalls",
+        tag: "logs",
+        summary: "Direct routing call log",
+        description: "The direct routing calls that started in the range (`toDateTime` exclusive). Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::DirectRouting),
+            QueryOption::LogSelect(LogKind::DirectRouting, SchemaVersion::V1),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(DIRECT_ROUTING_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Beta,
+        path: "/communications/callRecords/getDirectRoutingCalls(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getDirectRoutingCalls",
+        tag: "logs",
+        summary: "Direct routing call log (beta shape)",
+        description: "The direct routing calls that started in the range (`toDateTime` exclusive), with the beta-only properties. Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::DirectRouting),
+            QueryOption::LogSelect(LogKind::DirectRouting, SchemaVersion::Beta),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(BETA_DIRECT_ROUTING_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Beta,
+        path: "/communications/callRecords/getSmsLog(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getSmsLog",
+        tag: "logs",
+        summary: "SMS log",
+        description: "The SMS sent in the range. Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::Sms),
+            QueryOption::LogSelect(LogKind::Sms, SchemaVersion::Beta),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(BETA_SMS_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Beta,
+        path: "/communications/callRecords/getPstnBlockedUsersLog(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getPstnBlockedUsersLog",
+        tag: "logs",
+        summary: "Blocked PSTN users log",
+        description: "The users blocked from PSTN calling in the range. Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::PstnBlockedUser),
+            QueryOption::LogSelect(LogKind::PstnBlockedUser, SchemaVersion::Beta),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(BETA_BLOCKED_USER_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Beta,
+        path: "/communications/callRecords/getPstnOnlineMeetingDialoutReport(fromDateTime={fromDateTime},toDateTime={toDateTime})",
+        method: Method::Get,
+        name: "getPstnOnlineMeetingDialoutReport",
+        tag: "logs",
+        summary: "Meeting dial-out report",
+        description: "Dial-out minutes and cost of online meetings per user, destination and currency, computed from the PSTN calls that started in the range. Pages hold 1000 rows with `@odata.count` (the rows in the page) and, when more follow, `@odata.nextLink`.",
+        options: &[
+            QueryOption::LogFilter(LogKind::PstnOnlineMeetingDialout),
+            QueryOption::LogSelect(LogKind::PstnOnlineMeetingDialout, SchemaVersion::Beta),
+            QueryOption::Skip,
+            QueryOption::SkipToken,
+        ],
+        body: RequestBody::None,
+        reply: Reply::Collection(BETA_DIALOUT_ROW),
+        errors: &[400, 406],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/subscriptions",
+        method: Method::Get,
+        name: "listSubscriptions",
+        tag: "subscriptions",
+        summary: "List subscriptions",
+        description: "The tenant's change-notification subscriptions that have not expired, in one page.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Collection(SUBSCRIPTION),
+        errors: &[406],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/subscriptions",
+        method: Method::Post,
+        name: "createSubscription",
+        tag: "subscriptions",
+        summary: "Subscribe to callRecords",
+        description: "Subscribes a notification URL to new (and, with `updated`, changed) callRecords: \
+            `resource` is `/communications/callRecords`, or `/communications/callRecords?$filter=participants/any(p:p/id eq '...')` \
+            for the records of given participants. Graph's rules apply (a lifetime of at most 4230 minutes, raised \
+            to at least 45); the notification URL (and the lifecycle URL) must answer the validation handshake \
+            before the subscription is stored.",
+        options: &[],
+        body: RequestBody::Subscription { create: true },
+        reply: Reply::Created(SUBSCRIPTION),
+        errors: &[400, 403, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/subscriptions/{id}",
+        method: Method::Get,
+        name: "getSubscription",
+        tag: "subscriptions",
+        summary: "Get a subscription",
+        description: "One subscription that has not expired.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Entity(SUBSCRIPTION),
+        errors: &[404, 406],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/subscriptions/{id}",
+        method: Method::Patch,
+        name: "updateSubscription",
+        tag: "subscriptions",
+        summary: "Renew or move a subscription",
+        description: "Changes `expirationDateTime` (renewal, under the same lifetime rules) and/or `notificationUrl` \
+            (validated again); no other property can change.",
+        options: &[],
+        body: RequestBody::Subscription { create: false },
+        reply: Reply::Entity(SUBSCRIPTION),
+        errors: &[400, 404, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/subscriptions/{id}",
+        method: Method::Delete,
+        name: "deleteSubscription",
+        tag: "subscriptions",
+        summary: "Delete a subscription",
+        description: "Stops the notifications of a subscription.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::NoContent("Deleted."),
+        errors: &[404],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
+        path: "/subscriptions/{id}/reauthorize",
+        method: Method::Post,
+        name: "reauthorizeSubscription",
+        tag: "subscriptions",
+        summary: "Reauthorize a subscription",
+        description: "The answer to a `reauthorizationRequired` lifecycle notification. Tokens are checked on every \
+            request, so there is nothing to refresh: the subscription must exist and not have expired.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::NoContent("The subscription is live."),
+        errors: &[404],
+    },
+    Endpoint {
         scope: Scope::Versioned,
         path: "/$metadata",
         method: Method::Get,
@@ -333,11 +600,80 @@ pub const ENDPOINTS: &[Endpoint] = &[
         description: "Runs the pipeline of `callrec import` over the body: NDJSON (one callRecord a line), a JSON \
             array of callRecords, or a Graph collection page (`{\"value\": [...]}`), optionally gzip-compressed \
             (recognized by its magic bytes). Each bad record is rejected alone and reported with its line (or \
-            position), JSON path and reason; the answer is the import summary.",
-        options: &[],
+            position), JSON path and reason; the answer is the import summary. With `kind`, the body holds log \
+            rows of that kind instead.",
+        options: &[QueryOption::ImportKind],
         body: RequestBody::Import,
         reply: Reply::ImportSummary,
         errors: &[400, 413],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/logs",
+        method: Method::Post,
+        name: "createLogRow",
+        tag: "ingestion",
+        summary: "Store one log row",
+        description: "Validates and stores one PSTN, direct routing, SMS or blocked-user log row, in the beta shape \
+            (a superset of v1.0's); its `@odata.type` names the kind. 201 when new, 200 when it replaced the row with \
+            the same key; `callrec-warnings` counts the oddities accepted.",
+        options: &[],
+        body: RequestBody::LogRow,
+        reply: Reply::LogWritten,
+        errors: &[400, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/logs/{kind}",
+        method: Method::Post,
+        name: "createLogRowOfKind",
+        tag: "ingestion",
+        summary: "Store one log row of a kind",
+        description: "As `POST /callrec/logs`, with the kind in the path (the body's `@odata.type` may be left out).",
+        options: &[],
+        body: RequestBody::LogRow,
+        reply: Reply::LogWritten,
+        errors: &[400, 404, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/logs/{kind}/{key}",
+        method: Method::Get,
+        name: "getLogRow",
+        tag: "ingestion",
+        summary: "Get one stored log row",
+        description: "The row as stored, in its beta shape.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::LogRow,
+        errors: &[404],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/logs/{kind}/{key}",
+        method: Method::Delete,
+        name: "deleteLogRow",
+        tag: "ingestion",
+        summary: "Delete one stored log row",
+        description: "Deletes the row.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::NoContent("Deleted."),
+        errors: &[404],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/callRecords/{id}/directRoutingCalls",
+        method: Method::Get,
+        name: "listLinkedDirectRoutingCalls",
+        tag: "logs",
+        summary: "The direct routing rows of a callRecord",
+        description: "The direct routing log rows whose `correlationId` is the callRecord's id, whatever their time \
+            (at most 1000), in the beta shape. The other way, a row's `correlationId` is a callRecord id.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Collection(BETA_DIRECT_ROUTING_ROW),
+        errors: &[406],
     },
     Endpoint {
         scope: Scope::Root,
@@ -387,8 +723,13 @@ fn build() -> Value {
     let mut paths = Map::new();
     for endpoint in ENDPOINTS {
         match endpoint.scope {
-            Scope::Versioned => {
-                for (version, prefix) in VERSIONS {
+            Scope::Versioned | Scope::V1 | Scope::Beta => {
+                let versions = VERSIONS.into_iter().filter(|(v, _)| match endpoint.scope {
+                    Scope::V1 => *v == ApiVersion::V1,
+                    Scope::Beta => *v == ApiVersion::Beta,
+                    _ => true,
+                });
+                for (version, prefix) in versions {
                     let path = format!("/{}{}", version.segment(), endpoint.path);
                     add_operation(
                         &mut paths,
@@ -416,6 +757,8 @@ fn build() -> Value {
         },
         "tags": [
             { "name": "callRecords", "description": "Graph's read API for call records (`microsoft.graph.callRecords`)." },
+            { "name": "subscriptions", "description": "Change notifications for new and updated callRecords." },
+            { "name": "logs", "description": "Graph's PSTN, direct routing and SMS log functions." },
             { "name": "ingestion", "description": "callrec's write endpoints: Graph itself is read-only." },
             { "name": "service", "description": "Documents that describe the API, and liveness." },
         ],
@@ -439,10 +782,33 @@ fn add_operation(paths: &mut Map<String, Value>, path: String, operation: Value,
 }
 
 fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
+    let full_path = match version {
+        Some((v, _)) => format!("/{}{}", v.segment(), e.path),
+        None => e.path.to_owned(),
+    };
+    // The permission table of `auth` decides who may call what; the document only reports it.
+    let resource = Resource::of(&e.method.http(), &full_path);
+    let roles = resource.accepted_roles();
     let mut op = Map::new();
     op.insert("tags".to_owned(), json!([e.tag]));
     op.insert("summary".to_owned(), json!(e.summary));
-    op.insert("description".to_owned(), json!(e.description));
+    let mut description = e.description.to_owned();
+    if resource == Resource::Public {
+        op.insert("security".to_owned(), json!([]));
+        description.push_str(" Needs no token.");
+    } else {
+        // Authentication is a server setting (`--auth`), so a token is optional as far as the document knows.
+        op.insert("security".to_owned(), json!([{ "bearer": [] }, {}]));
+        description.push_str(&format!(
+            " With authentication on, needs a token with the application permission {}.",
+            roles
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    op.insert("description".to_owned(), json!(description));
     let id = match version {
         Some((_, prefix)) => format!("{prefix}_{}", e.name),
         None => e.name.to_owned(),
@@ -454,7 +820,10 @@ fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
             .iter()
             .map(|o| parameter_ref(&option_component(*o))),
     );
-    if matches!(e.reply, Reply::Entity(_) | Reply::Collection(_)) {
+    if let Reply::Entity(t) | Reply::Collection(t) = e.reply
+        && version.is_some()
+        && t.contains(CALL_RECORDS_PREFIX)
+    {
         parameters.push(parameter_ref("prefer"));
     }
     parameters.push(parameter_ref("clientRequestId"));
@@ -464,7 +833,16 @@ fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
     }
     let mut responses = success_responses(e.reply);
     add_links(&mut responses, e.name, version.map(|(_, prefix)| prefix));
-    for status in e.errors {
+    let mut errors: Vec<u16> = e.errors.to_vec();
+    if resource != Resource::Public {
+        errors.extend([401, 403, 429]);
+    }
+    if version.is_some() {
+        errors.push(503);
+    }
+    errors.sort_unstable();
+    errors.dedup();
+    for status in &errors {
         responses.insert(
             status.to_string(),
             json!({ "$ref": format!("#/components/responses/{}", error_response_name(*status)) }),
@@ -480,38 +858,72 @@ fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
 
 /// The `{name}` placeholders of a path, in order.
 fn placeholders(path: &str) -> impl Iterator<Item = &str> {
-    path.split('/')
-        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
 }
 
 fn path_parameters(path: &str) -> Vec<Value> {
     placeholders(path)
         .map(|name| {
-            let (description, example) = match name {
+            let instant = || {
+                json!({ "type": "string", "description": "An instant or a date, UTC: `2019-11-01T00:00:00Z`, `2019-11-01`." })
+            };
+            let (description, example, schema) = match name {
+                "id" if path.starts_with("/callrec/") => (
+                    "The id of a callRecord (any string: rows name it in their `correlationId`).",
+                    "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                    Some(json!({ "type": "string", "minLength": 1 })),
+                ),
+                "id" if path.starts_with("/subscriptions") => {
+                    ("The id of the subscription.", "7f105c7d-2dc5-4530-97cd-4e7ae6534c07", None)
+                }
+                "fromDateTime" => ("The start of the range, inclusive (compared with the row's time).", "2019-11-01", Some(instant())),
+                "toDateTime" => (
+                    "The end of the range: inclusive, except for getDirectRoutingCalls. At most 90 days after \
+                     `fromDateTime`, except for getDirectRoutingCalls; a longer range is refused with 406.",
+                    "2019-12-01",
+                    Some(instant()),
+                ),
+                "kind" => (
+                    "The kind of log row: `pstnCall`, `directRoutingCall`, `sms`, `pstnBlockedUser` (or its type or \
+                     function name, in any case).",
+                    "pstnCall",
+                    Some(json!({ "type": "string", "minLength": 1 })),
+                ),
+                "key" => (
+                    "The row's `id`, or for a row without one the `~`-prefixed digest its `Location` named.",
+                    "9c4984c7-6c3c-427d-a30c-bd0b2eacee90",
+                    Some(json!({ "type": "string", "minLength": 1 })),
+                ),
                 "id" => (
                     "The id of the callRecord.",
                     "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                    None,
                 ),
                 "sid" => (
                     "The id of the session.",
                     "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                    None,
                 ),
                 "segid" => (
                     "The id of the segment.",
                     "e523d2ed-2966-4b6b-925b-754a88034cc5",
+                    None,
                 ),
                 "pid" => (
                     "The id of the participant.",
                     "821809f5-0000-0000-0000-3b5136c0e777",
+                    None,
                 ),
-                _ => ("A key.", "x"),
+                _ => ("A key.", "x", None),
             };
             json!({
                 "name": name,
                 "in": "path",
                 "required": true,
                 "description": description,
-                "schema": { "type": "string", "minLength": 1 },
+                "schema": schema.unwrap_or_else(|| json!({ "type": "string", "pattern": USABLE_ID_PATTERN })),
                 "example": example,
             })
         })
@@ -532,6 +944,15 @@ fn option_component(option: QueryOption) -> String {
         QueryOption::Top => "top".to_owned(),
         QueryOption::Count => "count".to_owned(),
         QueryOption::SkipToken => "skiptoken".to_owned(),
+        QueryOption::LogFilter(kind) => format!("filter.{}", kind.simple_type_name()),
+        QueryOption::LogSelect(kind, SchemaVersion::V1) => {
+            format!("select.{}", kind.simple_type_name())
+        }
+        QueryOption::LogSelect(kind, SchemaVersion::Beta) => {
+            format!("select.beta.{}", kind.simple_type_name())
+        }
+        QueryOption::Skip => "skip".to_owned(),
+        QueryOption::ImportKind => "importKind".to_owned(),
     }
 }
 
@@ -662,25 +1083,77 @@ fn option_parameter(option: QueryOption) -> Value {
                 .to_owned(),
             json!({ "type": "string" }),
         ),
+        QueryOption::LogFilter(kind) => {
+            let names: Vec<String> = logs::filter::filterable(kind).iter().map(|(n, _)| format!("`{n}`")).collect();
+            let mut p = query(
+                "$filter",
+                format!(
+                    "A callrec extension (Graph ignores options on its log functions): conditions on {} with \
+                     `eq`, `ne`, `in`, `startswith` on text and `lt`, `le`, `gt`, `ge` on numbers, combined with \
+                     `and`, `or`, `not`.",
+                    names.join(", ")
+                ),
+                json!({ "type": "string" }),
+            );
+            p["example"] = json!("userPrincipalName eq 'user@contoso.com'");
+            p
+        }
+        QueryOption::LogSelect(kind, version) => {
+            let mut names = logs::properties(kind, version);
+            let example: Vec<&str> = names.iter().take(3).copied().collect();
+            names.push("*");
+            let mut p = query(
+                "$select",
+                format!("The properties of `{}` to return (a callrec extension).", kind.type_name()),
+                json!({ "type": "array", "minItems": 1, "items": { "type": "string", "enum": names } }),
+            );
+            p["style"] = json!("form");
+            p["explode"] = json!(false);
+            p["example"] = json!(example);
+            p
+        }
+        QueryOption::Skip => {
+            let mut p = query(
+                "$skip",
+                "Rows to skip, as Graph's nextLinks say (`$skip=1000`); follow `@odata.nextLink` rather than \
+                 building it."
+                    .to_owned(),
+                json!({ "type": "integer", "minimum": 0, "maximum": u32::MAX }),
+            );
+            p["example"] = json!(1000);
+            p
+        }
+        QueryOption::ImportKind => {
+            let mut p = query(
+                "kind",
+                "What the body holds: `callRecord` (the default when the body does not tell), or log rows: \
+                 `pstnCall`, `directRoutingCall`, `sms`, `pstnBlockedUser`."
+                    .to_owned(),
+                json!({ "type": "string" }),
+            );
+            p["example"] = json!("pstnCall");
+            p
+        }
     }
 }
 
 fn request_body(body: RequestBody) -> Option<Value> {
-    // The validator's rule for ids, which appear in URL paths: no whitespace, control characters or
-    // URL delimiters, at most 256 characters.
-    let usable_id = json!({ "type": "string", "pattern": USABLE_ID_PATTERN });
-    let record = |required: &[&str], description: &str| {
+    let record = |id_required: bool, description: &str| {
+        // What the validator requires beyond the CSDL: every contained entity has an id, and a callRecord
+        // has the times the store indexes it by (its id may come from the path).
+        let mut overlay = schemas::request_overlay(schema(), CALL_RECORD);
+        overlay["type"] = json!("object");
+        overlay["required"] = if id_required {
+            json!(["id", "startDateTime", "endDateTime"])
+        } else {
+            json!(["startDateTime", "endDateTime"])
+        };
         json!({
             "required": true,
             "description": description,
             "content": {
                 "application/json": {
-                    "schema": {
-                        "allOf": [
-                            schema_ref(CALL_RECORD),
-                            { "type": "object", "required": required, "properties": { "id": usable_id } },
-                        ],
-                    },
+                    "schema": { "allOf": [schema_ref(CALL_RECORD), overlay] },
                 },
             },
         })
@@ -688,15 +1161,68 @@ fn request_body(body: RequestBody) -> Option<Value> {
     match body {
         RequestBody::None => None,
         RequestBody::CallRecord { id_in_path: false } => Some(record(
-            &["id", "startDateTime", "endDateTime"],
+            true,
             "One callRecord in Graph's shape (as `GET /communications/callRecords/{id}?$expand=sessions($expand=segments),participants_v2` \
              returns it), sent as `application/json` or another `+json` type. Unknown properties and surprising \
              values are kept and logged as warnings; only what cannot be stored faithfully is refused.",
         )),
         RequestBody::CallRecord { id_in_path: true } => Some(record(
-            &["startDateTime", "endDateTime"],
+            false,
             "One callRecord in Graph's shape; its `id`, when present, must equal the id in the path.",
         )),
+        RequestBody::LogRow => Some(json!({
+            "required": true,
+            "description": "One log row in Graph's shape (v1.0 or beta), sent as `application/json` or another `+json` type.",
+            "content": { "application/json": { "schema": stored_log_row() } },
+        })),
+        RequestBody::Subscription { create: true } => Some(json!({
+            "required": true,
+            "description": "The subscription. Only properties of `microsoft.graph.subscription` are accepted; \
+                `includeResourceData` must not be true (callRecords notifications carry no resource data).",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "allOf": [
+                            schema_ref(SUBSCRIPTION),
+                            {
+                                "type": "object",
+                                "required": ["changeType", "notificationUrl", "resource", "expirationDateTime"],
+                                "properties": {
+                                    "changeType": {
+                                        "type": "string",
+                                        "pattern": r"^\s*(created|updated)\s*(,\s*(created|updated)\s*)*$",
+                                        "description": "`created`, `updated`, or both, comma-separated.",
+                                    },
+                                },
+                            },
+                        ],
+                    },
+                    "example": {
+                        "changeType": "created",
+                        "notificationUrl": "https://webhook.example.com/notify",
+                        "resource": "/communications/callRecords",
+                        "expirationDateTime": "2023-09-27T09:25:00Z",
+                        "clientState": "secretClientState",
+                    },
+                },
+            },
+        })),
+        RequestBody::Subscription { create: false } => Some(json!({
+            "required": true,
+            "description": "The properties to change.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "expirationDateTime": { "type": "string", "format": "date-time" },
+                            "notificationUrl": { "type": "string" },
+                        },
+                    },
+                    "example": { "expirationDateTime": "2023-09-27T09:25:00Z" },
+                },
+            },
+        })),
         RequestBody::Import => Some(json!({
             "required": false,
             "description": "callRecords to import (an empty body imports nothing). The Content-Type is not consulted: the \
@@ -727,9 +1253,6 @@ fn request_body(body: RequestBody) -> Option<Value> {
     }
 }
 
-/// The pattern of an id the validator accepts.
-pub const USABLE_ID_PATTERN: &str = r#"^[^\s\u0000-\u001F\u007F-\u009F/\\?#%"']{1,256}$"#;
-
 /// A link from the answer of one operation to another, so that tools can chain requests (schemathesis'
 /// stateful tests, Postman flows) with ids that exist.
 struct Link {
@@ -739,7 +1262,8 @@ struct Link {
     parameters: &'static [(&'static str, &'static str)],
 }
 
-const NEW_RECORD: &[(&str, &str)] = &[("id", "$response.body#/id")];
+/// The id of the entity a response holds.
+const NEW_ENTITY: &[(&str, &str)] = &[("id", "$response.body#/id")];
 const FIRST_SESSION: &[(&str, &str)] = &[
     ("id", "$request.path.id"),
     ("sid", "$response.body#/value/0/id"),
@@ -749,27 +1273,27 @@ const LINKS: &[Link] = &[
     Link {
         from: "createCallRecord",
         to: "getCallRecord",
-        parameters: NEW_RECORD,
+        parameters: NEW_ENTITY,
     },
     Link {
         from: "createCallRecord",
         to: "listSessions",
-        parameters: NEW_RECORD,
+        parameters: NEW_ENTITY,
     },
     Link {
         from: "createCallRecord",
         to: "listParticipants",
-        parameters: NEW_RECORD,
+        parameters: NEW_ENTITY,
     },
     Link {
         from: "createCallRecord",
         to: "getOrganizer",
-        parameters: NEW_RECORD,
+        parameters: NEW_ENTITY,
     },
     Link {
         from: "createCallRecord",
         to: "deleteCallRecord",
-        parameters: NEW_RECORD,
+        parameters: NEW_ENTITY,
     },
     Link {
         from: "replaceCallRecord",
@@ -804,6 +1328,26 @@ const LINKS: &[Link] = &[
             ("sid", "$request.path.sid"),
             ("segid", "$response.body#/value/0/id"),
         ],
+    },
+    Link {
+        from: "createSubscription",
+        to: "getSubscription",
+        parameters: NEW_ENTITY,
+    },
+    Link {
+        from: "createSubscription",
+        to: "updateSubscription",
+        parameters: NEW_ENTITY,
+    },
+    Link {
+        from: "createSubscription",
+        to: "reauthorizeSubscription",
+        parameters: NEW_ENTITY,
+    },
+    Link {
+        from: "createSubscription",
+        to: "deleteSubscription",
+        parameters: NEW_ENTITY,
     },
     Link {
         from: "listParticipants",
@@ -867,6 +1411,16 @@ const WRITE_HEADERS: &[&str] = &[
     "Location",
     "callrec-ingest-outcome",
 ];
+
+/// A log row of any stored kind, in the beta shape.
+fn stored_log_row() -> Value {
+    let kinds: Vec<Value> = LogKind::ALL
+        .into_iter()
+        .filter(|k| k.is_stored())
+        .map(|k| schema_ref(&format!("{BETA}{}", k.type_name())))
+        .collect();
+    json!({ "anyOf": kinds })
+}
 
 /// An entity as a single-entity response carries it: with its `@odata.context`.
 fn entity_response_schema(type_name: &str) -> Value {
@@ -936,10 +1490,20 @@ fn success_responses(reply: Reply) -> Map<String, Value> {
                 );
             }
         }
-        Reply::Deleted => {
+        Reply::Created(t) => {
+            out.insert(
+                "201".to_owned(),
+                json!({
+                    "description": format!("The new {}.", simple_name(t)),
+                    "headers": header_refs(&["request-id", "client-request-id", "Location"]),
+                    "content": json_content(entity_response_schema(t)),
+                }),
+            );
+        }
+        Reply::NoContent(description) => {
             out.insert(
                 "204".to_owned(),
-                json!({ "description": "Deleted.", "headers": header_refs(ID_HEADERS) }),
+                json!({ "description": description, "headers": header_refs(ID_HEADERS) }),
             );
         }
         Reply::Metadata => {
@@ -972,6 +1536,37 @@ fn success_responses(reply: Reply) -> Map<String, Value> {
                 }),
             );
         }
+        Reply::LogRow => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "The stored row.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": json_content(stored_log_row()),
+                }),
+            );
+        }
+        Reply::LogWritten => {
+            for (status, description) in [
+                ("201", "The row was new; the body is the stored row."),
+                ("200", "The row replaced the stored row with the same key."),
+            ] {
+                out.insert(
+                    status.to_owned(),
+                    json!({
+                        "description": description,
+                        "headers": header_refs(&[
+                            "request-id",
+                            "client-request-id",
+                            "Location",
+                            "callrec-ingest-outcome",
+                            "callrec-warnings",
+                        ]),
+                        "content": json_content(stored_log_row()),
+                    }),
+                );
+            }
+        }
         Reply::ImportSummary => {
             out.insert(
                 "200".to_owned(),
@@ -986,64 +1581,114 @@ fn success_responses(reply: Reply) -> Map<String, Value> {
     out
 }
 
-/// The error statuses callrec answers, with the component name, `error.code` and description of each.
-const ERROR_RESPONSES: &[(u16, &str, &str, &str)] = &[
-    (
-        400,
-        "badRequest",
-        "BadRequest",
-        "A malformed or unsupported query option, header or path (`BadRequest`), or a body that is not a valid \
-         callRecord (`invalidRequest`).",
-    ),
-    (
-        404,
-        "notFound",
-        "itemNotFound",
-        "No such record, or no such session, segment or participant in it.",
-    ),
-    (
-        405,
-        "methodNotAllowed",
-        "MethodNotAllowed",
-        "The path does not support this method.",
-    ),
-    (
-        406,
-        "notAcceptable",
-        "NotAcceptable",
-        "The `Accept` header admits no JSON.",
-    ),
-    (
-        409,
-        "conflict",
-        "Conflict",
-        "The record kept changing while it was being replaced; try again.",
-    ),
-    (
-        413,
-        "payloadTooLarge",
-        "RequestEntityTooLarge",
-        "The request body is larger than the server accepts.",
-    ),
-    (
-        415,
-        "unsupportedMediaType",
-        "UnsupportedMediaType",
-        "The body is not sent as `application/json` (or `+json`).",
-    ),
+/// One error status callrec answers, as a reusable response.
+struct ErrorResponse {
+    status: u16,
+    /// The key under `components/responses`.
+    name: &'static str,
+    /// The usual `error.code`.
+    code: &'static str,
+    description: &'static str,
+    /// Headers beyond the ids.
+    headers: &'static [&'static str],
+}
+
+const ERROR_RESPONSES: &[ErrorResponse] = &[
+    ErrorResponse {
+        status: 400,
+        name: "badRequest",
+        code: "BadRequest",
+        description: "A malformed or unsupported query option, header or path (`BadRequest`), or a body that is not \
+            valid (`invalidRequest` for a callRecord, `InvalidRequest` or `ValidationError` for a subscription).",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 401,
+        name: "unauthorized",
+        code: "InvalidAuthenticationToken",
+        description: "With authentication on: the bearer token is missing, malformed, expired or not for this API.",
+        headers: &["WWW-Authenticate"],
+    },
+    ErrorResponse {
+        status: 403,
+        name: "forbidden",
+        code: "accessDenied",
+        description: "The token lacks the application permission this request needs, or (creating a subscription) \
+            the tenant has as many subscriptions as allowed (`ExtensionError`).",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 404,
+        name: "notFound",
+        code: "itemNotFound",
+        description: "No such record, session, segment, participant or subscription (records not yet available, or \
+            past retention, are not found either).",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 405,
+        name: "methodNotAllowed",
+        code: "MethodNotAllowed",
+        description: "The path does not support this method.",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 406,
+        name: "notAcceptable",
+        code: "NotAcceptable",
+        description: "The `Accept` header admits no JSON.",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 409,
+        name: "conflict",
+        code: "Conflict",
+        description: "The record kept changing while it was being replaced; try again.",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 413,
+        name: "payloadTooLarge",
+        code: "RequestEntityTooLarge",
+        description: "The request body is larger than the server accepts.",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 415,
+        name: "unsupportedMediaType",
+        code: "UnsupportedMediaType",
+        description: "The body is not sent as `application/json` (or `+json`).",
+        headers: &[],
+    },
+    ErrorResponse {
+        status: 429,
+        name: "tooManyRequests",
+        code: "TooManyRequests",
+        description: "Throttled (Graph's call records limits, when throttling is on) or an injected fault; wait \
+            `Retry-After` seconds and retry.",
+        headers: &["Retry-After"],
+    },
+    ErrorResponse {
+        status: 503,
+        name: "serviceUnavailable",
+        code: "serviceNotAvailable",
+        description: "An injected fault (fault injection is off unless configured); retry after `Retry-After` seconds.",
+        headers: &["Retry-After"],
+    },
 ];
 
 fn error_response_name(status: u16) -> &'static str {
     ERROR_RESPONSES
         .iter()
-        .find(|(s, ..)| *s == status)
-        .map_or("error", |(_, name, ..)| *name)
+        .find(|r| r.status == status)
+        .map_or("error", |r| r.name)
 }
 
-fn error_response(description: &str, code: &str) -> Value {
+fn error_response(description: &str, code: &str, headers: &[&str]) -> Value {
+    let headers: Vec<&str> = ID_HEADERS.iter().chain(headers).copied().collect();
     json!({
         "description": description,
-        "headers": header_refs(ID_HEADERS),
+        "headers": header_refs(&headers),
         "content": {
             "application/json": {
                 "schema": schema_ref(ODATA_ERROR),
@@ -1066,7 +1711,9 @@ fn error_response(description: &str, code: &str) -> Value {
 fn components() -> Value {
     let model = schema();
     let mut schemas = Map::new();
-    DescribedTypes::of(model).write(model, &mut schemas);
+    DescribedTypes::of(model, &[SUBSCRIPTION]).write(&mut schemas);
+    let row_types: Vec<&str> = LogKind::ALL.iter().map(|k| k.type_name()).collect();
+    DescribedTypes::with_prefix(logs::beta_schema(), BETA, &row_types).write(&mut schemas);
     let collections: BTreeSet<&str> = ENDPOINTS
         .iter()
         .filter_map(|e| match e.reply {
@@ -1212,14 +1859,18 @@ fn components() -> Value {
     );
 
     let mut responses = Map::new();
-    for (_, name, code, description) in ERROR_RESPONSES {
-        responses.insert((*name).to_owned(), error_response(description, code));
+    for r in ERROR_RESPONSES {
+        responses.insert(
+            r.name.to_owned(),
+            error_response(r.description, r.code, r.headers),
+        );
     }
     responses.insert(
         "error".to_owned(),
         error_response(
-            "An internal failure (`generalException`) or another error.",
+            "An internal failure (`generalException`) or another error, such as an injected fault (500, 502, 504).",
             "generalException",
+            &[],
         ),
     );
 
@@ -1247,6 +1898,29 @@ fn components() -> Value {
             "callrec-ingest-outcome": {
                 "description": "What the write did.",
                 "schema": { "type": "string", "enum": ["created", "replaced", "stale"] },
+            },
+            "callrec-warnings": {
+                "description": "How many oddities the stored row was accepted with.",
+                "schema": { "type": "integer", "minimum": 0 },
+            },
+            "WWW-Authenticate": {
+                "description": "Graph's bearer challenge, with `error=\"invalid_token\"` when a token was presented.",
+                "schema": { "type": "string" },
+            },
+            "Retry-After": {
+                "description": "Seconds to wait before retrying.",
+                "schema": { "type": "integer", "minimum": 1 },
+            },
+        },
+        "securitySchemes": {
+            "bearer": {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "An app-only Microsoft identity platform token (or, for local use, an HS256 token signed \
+                    with the server's secret). Its `tid` names the tenant, its `roles` the application permissions: \
+                    `CallRecords.Read.All`, `CallRecord-PstnCalls.Read.All`, `CallRecords.ReadWrite.All` (writes). \
+                    Checked only when the server runs with authentication on.",
             },
         },
     })

@@ -18,6 +18,11 @@ pub const CALL_RECORDS_NAMESPACE: &str = "microsoft.graph.callRecords";
 /// Graph's pattern for `Edm.Duration` (ISO 8601, days at most: `PT0.016S`, `P1DT2H`).
 pub const DURATION_PATTERN: &str = r"^-?P([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+([.][0-9]+)?S)?)?$";
 
+/// The ids callrec stores and accepts in paths (`callrec_model::validate::id_problem`): 1 to 256 characters,
+/// none of them whitespace, a control character or a URL delimiter, because ids appear in URL paths.
+/// The whitespace and control characters are spelled out so that every regex dialect reads them alike.
+pub const USABLE_ID_PATTERN: &str = r#"^[^\u0000-\u0020\u007F-\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000/\\?#%"']{1,256}$"#;
+
 /// Graph's pattern for `Edm.Guid`.
 const GUID_PATTERN: &str =
     "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
@@ -32,24 +37,59 @@ pub fn schema_ref(name: &str) -> Value {
 /// `identity` value may be a `communicationsUserIdentity`). Derived entity types are not followed, so
 /// `microsoft.graph.entity` does not pull in unrelated Graph entities.
 pub struct DescribedTypes<'s> {
+    model: Model<'s>,
     pub structured: Vec<&'s StructuredType>,
     pub enums: Vec<&'s EnumType>,
 }
 
+/// A schema and the prefix its types' component names carry: `/beta` serves some types in another shape
+/// than `/v1.0` under the same CSDL name, so those get components of their own (`beta.<name>`).
+#[derive(Clone, Copy)]
+struct Model<'s> {
+    schema: &'s Schema,
+    prefix: &'static str,
+}
+
+impl Model<'_> {
+    fn reference(&self, name: &str) -> Value {
+        schema_ref(&format!("{}{name}", self.prefix))
+    }
+}
+
 impl<'s> DescribedTypes<'s> {
-    pub fn of(schema: &'s Schema) -> Self {
-        let mut structured_names = BTreeSet::new();
-        let mut enum_names = BTreeSet::new();
-        let mut queue: VecDeque<&StructuredType> = schema
+    /// The callRecords types of the v1.0 schema, the types they reach, and the types of `extra_roots` with
+    /// theirs, named by their qualified names.
+    pub fn of(schema: &'s Schema, extra_roots: &[&str]) -> Self {
+        let roots = schema
             .structured_types()
             .filter(|t| t.namespace() == CALL_RECORDS_NAMESPACE)
+            .chain(extra_roots.iter().filter_map(|r| schema.structured_type(r)))
             .collect();
-        for e in schema
+        let enums = schema
             .enum_types()
             .filter(|e| namespace_of(&e.name) == CALL_RECORDS_NAMESPACE)
-        {
-            enum_names.insert(e.name.clone());
-        }
+            .map(|e| e.name.clone())
+            .collect();
+        Self::reached_from(schema, "", roots, enums)
+    }
+
+    /// The types `roots` (qualified names) reach in `schema`, named `{prefix}{qualified name}`.
+    pub fn with_prefix(schema: &'s Schema, prefix: &'static str, roots: &[&str]) -> Self {
+        let roots = roots
+            .iter()
+            .filter_map(|r| schema.structured_type(r))
+            .collect();
+        Self::reached_from(schema, prefix, roots, BTreeSet::new())
+    }
+
+    fn reached_from(
+        schema: &'s Schema,
+        prefix: &'static str,
+        roots: Vec<&'s StructuredType>,
+        mut enum_names: BTreeSet<String>,
+    ) -> Self {
+        let mut structured_names = BTreeSet::new();
+        let mut queue: VecDeque<&StructuredType> = roots.into();
         while let Some(t) = queue.pop_front() {
             if !structured_names.insert(t.name.clone()) {
                 continue;
@@ -83,6 +123,7 @@ impl<'s> DescribedTypes<'s> {
             );
         }
         DescribedTypes {
+            model: Model { schema, prefix },
             structured: schema
                 .structured_types()
                 .filter(|t| structured_names.contains(&t.name))
@@ -95,12 +136,16 @@ impl<'s> DescribedTypes<'s> {
     }
 
     /// Adds one schema per described type to `components/schemas`.
-    pub fn write(&self, schema: &Schema, out: &mut Map<String, Value>) {
+    pub fn write(&self, out: &mut Map<String, Value>) {
+        let prefix = self.model.prefix;
         for t in &self.structured {
-            out.insert(t.name.clone(), structured_schema(schema, t));
+            out.insert(
+                format!("{prefix}{}", t.name),
+                structured_schema(self.model, t),
+            );
         }
         for e in &self.enums {
-            out.insert(e.name.clone(), enum_schema(e));
+            out.insert(format!("{prefix}{}", e.name), enum_schema(e));
         }
     }
 }
@@ -113,7 +158,8 @@ fn simple_name(qualified: &str) -> &str {
     qualified.rsplit_once('.').map_or(qualified, |(_, n)| n)
 }
 
-fn structured_schema(schema: &Schema, t: &StructuredType) -> Value {
+fn structured_schema(model: Model<'_>, t: &StructuredType) -> Value {
+    let schema = model.schema;
     let mut properties = Map::new();
     let odata_type = match &t.base_type {
         None => json!({
@@ -128,12 +174,19 @@ fn structured_schema(schema: &Schema, t: &StructuredType) -> Value {
     };
     properties.insert("@odata.type".to_owned(), odata_type);
     for p in t.properties.iter().chain(&t.navigation_properties) {
-        properties.insert(p.name.clone(), property_schema(schema, p));
+        let mut s = property_schema(model, p);
+        if t.kind == TypeKind::Entity && t.key() == [p.name.as_str()] && s["type"] == "string" {
+            s["pattern"] = json!(USABLE_ID_PATTERN);
+            s["description"] =
+                json!("The key; callrec stores only ids that can appear in a URL path.");
+        }
+        properties.insert(p.name.clone(), s);
         if p.navigation {
             properties.insert(
                 format!("{}@odata.context", p.name),
                 json!({
                     "type": "string",
+                    "readOnly": true,
                     "description": format!("The context URL of `{}`, written beside it.", p.name),
                 }),
             );
@@ -142,6 +195,7 @@ fn structured_schema(schema: &Schema, t: &StructuredType) -> Value {
                     format!("{}@odata.nextLink", p.name),
                     json!({
                         "type": "string",
+                        "readOnly": true,
                         "description": format!(
                             "The URL of the next page of `{}` when the expanded collection was cut at its page size.",
                             p.name
@@ -173,7 +227,7 @@ fn structured_schema(schema: &Schema, t: &StructuredType) -> Value {
             json!({
                 "title": t.simple_name(),
                 "description": description,
-                "allOf": [schema_ref(base), Value::Object(own)],
+                "allOf": [model.reference(base), Value::Object(own)],
             })
         }
     }
@@ -206,6 +260,34 @@ fn type_description(schema: &Schema, t: &StructuredType) -> String {
     text
 }
 
+/// The constraints the validator adds to a request body of type `type_name` beyond its schema: every
+/// contained entity (through navigation properties, recursively) needs its key. The caller adds what the
+/// top-level entity needs.
+pub fn request_overlay(schema: &Schema, type_name: &str) -> Value {
+    let mut properties = Map::new();
+    if let Some(t) = schema.structured_type(type_name) {
+        for p in t
+            .all_properties()
+            .iter()
+            .filter(|p| p.navigation && p.contains_target)
+        {
+            let Some(target) = schema.structured_type(p.type_ref.target_name()) else {
+                continue;
+            };
+            let mut inner = request_overlay(schema, &target.name);
+            inner["required"] = json!(target.key());
+            let inner = if p.type_ref.collection {
+                json!({ "items": inner })
+            } else {
+                inner
+            };
+            properties.insert(p.name.clone(), inner);
+        }
+    }
+    // No `type`: a contained single entity may be null, and `required` applies to objects only.
+    json!({ "properties": properties })
+}
+
 fn enum_schema(e: &EnumType) -> Value {
     let members: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
     let mut description = format!("Members of `{}`.", e.name);
@@ -234,8 +316,8 @@ fn enum_schema(e: &EnumType) -> Value {
 /// The schema of one property: its type, `nullable` from the CSDL, and an array for a collection (whose
 /// `Nullable` speaks of the items; the array itself is always written). A collection-valued navigation
 /// property never holds null, whatever the parser defaults `Nullable` to (OData forbids the attribute there).
-fn property_schema(schema: &Schema, p: &Property) -> Value {
-    let mut single = target_schema(schema, &p.type_ref.target);
+fn property_schema(model: Model<'_>, p: &Property) -> Value {
+    let mut single = target_schema(model, &p.type_ref.target);
     if p.nullable && !(p.navigation && p.type_ref.collection) {
         single = nullable(single);
     }
@@ -279,16 +361,17 @@ fn nullable(schema: Value) -> Value {
     }
 }
 
-fn target_schema(schema: &Schema, target: &TypeTarget) -> Value {
+fn target_schema(model: Model<'_>, target: &TypeTarget) -> Value {
+    let schema = model.schema;
     match target {
         TypeTarget::Primitive(p) => primitive_schema(*p),
-        TypeTarget::Enum(name) => schema_ref(
+        TypeTarget::Enum(name) => model.reference(
             schema
                 .enum_type(name)
                 .map_or(name.as_str(), |e| e.name.as_str()),
         ),
         TypeTarget::Structured(name) => match schema.structured_type(name) {
-            Some(t) => schema_ref(&t.name),
+            Some(t) => model.reference(&t.name),
             None => {
                 json!({ "type": "object", "additionalProperties": true, "description": format!("`{name}`") })
             }

@@ -39,18 +39,36 @@ fn is_fallback(reply: &Reply) -> bool {
             })
 }
 
-/// A documented path with every `{placeholder}` replaced by `x`.
-fn concrete(path: &str) -> String {
-    path.split('/')
-        .map(|s| {
-            if s.starts_with('{') && s.ends_with('}') {
-                "x"
-            } else {
-                s
+/// The `{name}` placeholders of a path, also those inside a segment (`f(from={from})`).
+fn placeholders(path: &str) -> BTreeSet<String> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+/// A documented path with every `{placeholder}` replaced by the documented example of its parameter.
+fn concrete(doc: &Value, path: &str) -> String {
+    let mut url = path.to_owned();
+    for op in doc["paths"][path].as_object().expect("path item").values() {
+        for p in op["parameters"].as_array().into_iter().flatten() {
+            let p = deref(doc, p);
+            if p["in"] == "path" {
+                let example = p["example"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{path}: no example for {p}"));
+                url = url.replace(
+                    &format!("{{{}}}", p["name"].as_str().expect("name")),
+                    example,
+                );
             }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+        }
+    }
+    assert!(
+        !url.contains('{'),
+        "{path}: a placeholder without a parameter"
+    );
+    url
 }
 
 fn operations(doc: &Value) -> Vec<(String, String, Value)> {
@@ -144,11 +162,7 @@ fn document_is_openapi_3_and_self_contained() {
             .inspect(|p| assert_eq!(p["required"], true, "{method} {path}: {p}"))
             .map(|p| p["name"].as_str().expect("name").to_owned())
             .collect();
-        let placeholders: BTreeSet<String> = path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(str::to_owned)
-            .collect();
+        let placeholders = placeholders(&path);
         assert_eq!(declared, placeholders, "{method} {path}: path parameters");
         assert!(
             op["responses"].as_object().is_some_and(|r| !r.is_empty()),
@@ -188,7 +202,7 @@ fn every_documented_operation_is_served() {
     let doc = fetch(&server);
     let mut probed = 0;
     for (path, method, op) in operations(&doc) {
-        let url = concrete(&path);
+        let url = concrete(&doc, &path);
         let reply = server.send(&method.to_ascii_uppercase(), &url, "", &[]);
         assert!(
             !is_fallback(&reply),
@@ -310,24 +324,36 @@ fn no_served_route_or_method_is_missing() {
             }
         }
     }
-    let invented: Vec<&String> = paths.difference(&served).collect();
+    // A function call (`getPstnCalls(...)`) is a path of its own in the document but reaches its handler
+    // through the `{id}` route of its collection, as in Graph.
+    let invented: Vec<&String> = paths
+        .difference(&served)
+        .filter(|p| {
+            let (parent, last) = p.rsplit_once('/').expect("absolute path");
+            !(last.contains('(') && served.contains(&format!("{parent}/{{id}}")))
+        })
+        .collect();
     assert!(
         invented.is_empty(),
         "documented paths the router does not declare: {invented:?}"
     );
 
+    let mut undocumented = Vec::new();
     for path in &paths {
         let item = doc["paths"][path].as_object().expect("path item");
         for method in METHODS.iter().filter(|m| !item.contains_key(**m)) {
-            let reply = server.send(&method.to_ascii_uppercase(), &concrete(path), "", &[]);
-            assert_eq!(
-                reply.status, 405,
-                "{method} {path} is served but not documented: {}",
-                reply.text
-            );
-            reply.assert_error(405, "MethodNotAllowed");
+            let reply = server.send(&method.to_ascii_uppercase(), &concrete(&doc, path), "", &[]);
+            if reply.status == 405 {
+                reply.assert_error(405, "MethodNotAllowed");
+            } else {
+                undocumented.push(format!("{method} {path}: {} {}", reply.status, reply.text));
+            }
         }
     }
+    assert!(
+        undocumented.is_empty(),
+        "served but not documented: {undocumented:#?}"
+    );
 }
 
 /// The properties a schema declares, following `allOf` into its bases.
@@ -561,6 +587,35 @@ fn served_bodies_fit_the_documented_schemas() {
     let created = server.post("/v1.0/communications/callRecords", &full);
     assert_eq!(created.status, 201, "{}", created.text);
     assert_fits(&doc, "/v1.0/communications/callRecords", "post", &created);
+
+    // The documented request body admits the record, and refuses it, as the server does, once a contained
+    // entity has lost its id.
+    let request = &doc["paths"]["/v1.0/communications/callRecords"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    let mut problems = Vec::new();
+    check(&doc, request, &full, "$", &mut problems);
+    assert!(problems.is_empty(), "{problems:#?}");
+    for pointer in [
+        "/sessions/0/segments/0",
+        "/participants_v2/0",
+        "/organizer_v2",
+        "",
+    ] {
+        let mut broken = full.clone();
+        broken
+            .pointer_mut(pointer)
+            .and_then(Value::as_object_mut)
+            .expect(pointer)
+            .remove("id");
+        let mut problems = Vec::new();
+        check(&doc, request, &broken, "$", &mut problems);
+        assert!(
+            !problems.is_empty(),
+            "the request schema admits a body without {pointer}/id"
+        );
+        let refused = server.post("/v1.0/communications/callRecords", &broken);
+        refused.assert_error(400, "invalidRequest");
+    }
     let summary = server.send(
         "POST",
         "/callrec/import",
@@ -636,6 +691,10 @@ fn served_bodies_fit_the_documented_schemas() {
             assert_fits(&doc, template, "get", &reply);
         }
     }
+
+    let subscriptions = server.get("/v1.0/subscriptions");
+    assert_eq!(subscriptions.status, 200, "{}", subscriptions.text);
+    assert_fits(&doc, "/v1.0/subscriptions", "get", &subscriptions);
 
     let missing = server.get("/v1.0/communications/callRecords/nope");
     missing.assert_error(404, "itemNotFound");
