@@ -26,6 +26,7 @@ pub mod call_records;
 pub mod envelope;
 pub mod error;
 pub mod ingest;
+pub mod logs;
 pub mod metadata;
 pub mod options;
 pub mod paging;
@@ -58,6 +59,10 @@ pub struct ApiConfig {
     pub default_tenant: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Accept log function calls whose two parameters lack the comma between them
+    /// (`getPstnCalls(fromDateTime=...toDateTime=...)`, as one SDK sends them), which Graph refuses
+    /// (`serve --lenient-functions`).
+    pub lenient_functions: bool,
     /// How tokens are checked; `None` serves [`Self::default_tenant`] to everyone (`--auth none`).
     pub auth: Option<Arc<Authenticator>>,
     /// Throttling limits; `None` switches throttling off.
@@ -73,6 +78,7 @@ impl Default for ApiConfig {
         ApiConfig {
             default_tenant: DEFAULT_TENANT.to_owned(),
             max_body_bytes: 256 * 1024 * 1024,
+            lenient_functions: false,
             auth: None,
             throttle: None,
             faults: FaultSettings::default(),
@@ -190,7 +196,17 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/v1.0", versioned(ApiVersion::V1))
         .nest("/beta", versioned(ApiVersion::Beta))
-        .route("/callrec/import", post(ingest::bulk_import))
+        .route("/callrec/import", post(logs::bulk_import))
+        .route("/callrec/logs", post(logs::post_row))
+        .route("/callrec/logs/{kind}", post(logs::post_row_of_kind))
+        .route(
+            "/callrec/logs/{kind}/{key}",
+            get(logs::get_row).delete(logs::delete_row),
+        )
+        .route(
+            "/callrec/callRecords/{id}/directRoutingCalls",
+            get(logs::linked_rows),
+        )
         .route("/openapi.json", get(metadata::openapi))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(unknown_resource)

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod faults;
 pub mod generate;
 pub mod ingest;
+pub mod ingest_logs;
 pub mod notify;
 pub mod openapi;
 pub mod retention;

@@ -72,7 +72,9 @@ impl ReadContext {
 /// Refuses an id in the URL that no stored entity can have, as Graph refuses malformed keys.
 fn check_id(what: &str, id: &str) -> Result<(), ApiError> {
     match callrec_model::validate::id_problem(id) {
-        Some(problem) => Err(ApiError::bad_request(format!("The {what} id '{id}' is malformed: {problem}."))),
+        Some(problem) => Err(ApiError::bad_request(format!(
+            "The {what} id '{id}' is malformed: {problem}."
+        ))),
         None => Ok(()),
     }
 }
@@ -252,6 +254,10 @@ pub async fn get_record(
     headers: HeaderMap,
     uri: Uri,
 ) -> Result<Response, ApiError> {
+    // `{id}` is also how a log function call arrives: `getPstnCalls(fromDateTime=...,toDateTime=...)`.
+    if super::logs::is_function_call(&id) {
+        return super::logs::call_function(state, version, caller, headers, uri).await;
+    }
     let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     let opts = RecordOptions::parse(&options::raw(uri.query())?)?;

@@ -203,6 +203,9 @@ pub async fn put_record(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    if super::logs::is_function_call(&id) {
+        return Err(super::logs::method_not_allowed(&id));
+    }
     check_json_content_type(&headers)?;
     let mut value = parse_body(&body)?;
     if let Value::Object(map) = &mut value {
@@ -269,6 +272,9 @@ pub async fn delete_record(
     Path(id): Path<String>,
     caller: Caller,
 ) -> Result<Response, ApiError> {
+    if super::logs::is_function_call(&id) {
+        return Err(super::logs::method_not_allowed(&id));
+    }
     let tenant = caller.tenant;
     if state.store.delete_record(&tenant, &id).await? {
         Ok(StatusCode::NO_CONTENT.into_response())

@@ -5,6 +5,7 @@ mod crash;
 mod errors;
 mod faults;
 mod fidelity;
+mod logs;
 mod notifications;
 mod paging;
 mod records;
