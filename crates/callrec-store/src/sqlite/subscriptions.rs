@@ -2,17 +2,18 @@
 //!
 //! The notifications a record owes are queued by [`record_written`], which the writer thread calls inside
 //! the record's transaction: the record and its outbox rows commit together or not at all.
-//! Everything else here (subscription changes, claims, acknowledgements) is written on a short-lived
-//! connection of its own in an immediate transaction, so it never queues behind a burst of record writes
-//! in the writer's channel; SQLite's write lock serializes it with the writer, which makes a claim atomic
-//! (no two workers can lease the same row).
+//! Every other write here (subscription changes, claims, acknowledgements) also runs on the writer thread,
+//! in its group commits: only that thread writes, so a claim is atomic (no two workers lease the same
+//! row) and delivery never contends with ingestion for SQLite's lock.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use tokio::sync::oneshot;
 
-use super::{SqliteStore, backend, configure};
+use super::writer::{Command, WorkOutput};
+use super::{SqliteStore, backend};
 use crate::subscriptions::{
     ClaimRequest, CreateOutcome, Millis, NotificationEvent, OutboxStats, PendingNotification,
     Subscription, SubscriptionUpdate, has_change_type,
@@ -181,32 +182,32 @@ fn placeholders(from: usize, count: usize) -> String {
 }
 
 impl SqliteStore {
-    /// Runs `write` in an immediate transaction on a connection of its own, on the blocking pool.
+    /// Runs `write` on the writer thread, in its next group commit: subscription changes and outbox
+    /// claims then never contend with record writes for SQLite's lock, and a claim is atomic because
+    /// only that thread writes.
     async fn side_write<T, F>(&self, write: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+        F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = Connection::open_with_flags(
-                &shared.path,
-                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        let (reply, outcome) = oneshot::channel();
+        let work = Box::new(move |conn: &Connection| -> Result<WorkOutput, StoreError> {
+            write(conn).map(|t| Box::new(t) as WorkOutput)
+        });
+        let output = self
+            .send(
+                Command::Work {
+                    weight: 1,
+                    work,
+                    reply,
+                },
+                outcome,
             )
-            .map_err(backend)?;
-            configure(&conn, &shared.options)?;
-            // Writes here are a few rows; waiting for the writer's group commit is the only wait.
-            conn.busy_timeout(shared.options.busy_timeout.max(Duration::from_secs(5)))
-                .map_err(backend)?;
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(backend)?;
-            let result = write(&tx)?;
-            tx.commit().map_err(backend)?;
-            Ok(result)
-        })
-        .await
-        .map_err(|e| StoreError::Backend(format!("subscription write task failed: {e}")))?
+            .await?;
+        output
+            .downcast::<T>()
+            .map(|t| *t)
+            .map_err(|_| StoreError::Backend("the writer returned an unexpected result".into()))
     }
 }
 
@@ -486,7 +487,7 @@ impl SubscriptionStore for SqliteStore {
             let mut st = conn
                 .prepare_cached("DELETE FROM outbox WHERE seq = ?1")
                 .map_err(backend)?;
-            for seq in seqs {
+            for seq in &seqs {
                 st.execute([seq]).map_err(backend)?;
             }
             Ok(())
@@ -510,7 +511,7 @@ impl SubscriptionStore for SqliteStore {
                     "UPDATE outbox SET due_at = ?2, leased_until = 0, attempts = attempts + ?3 WHERE seq = ?1",
                 )
                 .map_err(backend)?;
-            for seq in seqs {
+            for seq in &seqs {
                 st.execute(params![seq, due, i64::from(failed)])
                     .map_err(backend)?;
             }
@@ -529,7 +530,7 @@ impl SubscriptionStore for SqliteStore {
             let mut st = conn
                 .prepare_cached("DELETE FROM outbox WHERE seq = ?1")
                 .map_err(backend)?;
-            for seq in seqs {
+            for seq in &seqs {
                 dropped += st.execute([seq]).map_err(backend)? as i64;
             }
             conn.prepare_cached("UPDATE outbox_totals SET dropped = dropped + ?1 WHERE id = 1")
