@@ -8,6 +8,7 @@
 //! participants) or not at all, and survives a crash of the process once acknowledged.
 
 use async_trait::async_trait;
+use callrec_model::edm::Ticks;
 use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 
@@ -193,4 +194,15 @@ pub trait RecordStore: Send + Sync + 'static {
 
     /// Counts and sizes, for metrics.
     async fn stats(&self) -> Result<StoreStats, StoreError>;
+
+    /// Retention: deletes, across all tenants, at most `limit` records whose call ended before `cutoff`,
+    /// each with everything [`RecordStore::delete_record`] removes, and returns how many it deleted.
+    /// Callers repeat until it returns less than `limit`, so that no single call holds the writer long.
+    /// A backend that cannot do this says so with an error rather than keeping records silently.
+    async fn purge_ended_before(&self, cutoff: Ticks, limit: u32) -> Result<u64, StoreError> {
+        let _ = (cutoff, limit);
+        Err(StoreError::Backend(
+            "this store cannot purge records by age".to_owned(),
+        ))
+    }
 }

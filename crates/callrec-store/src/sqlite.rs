@@ -19,6 +19,7 @@ mod filter;
 mod logs;
 mod quality;
 mod reader;
+mod retention;
 mod schema;
 mod subscriptions;
 mod writer;
@@ -505,6 +506,14 @@ impl RecordStore for SqliteStore {
         let (tenant, query) = (tenant.to_owned(), query.clone());
         self.read(move |conn, codec| reader::list(conn, codec, &tenant, &query))
             .await
+    }
+
+    async fn purge_ended_before(
+        &self,
+        cutoff: callrec_model::edm::Ticks,
+        limit: u32,
+    ) -> Result<u64, StoreError> {
+        retention::purge_ended_before(self, cutoff, limit).await
     }
 
     async fn stats(&self) -> Result<StoreStats, StoreError> {

@@ -56,10 +56,6 @@ pub struct ServeArgs {
     /// Records the demo generates.
     #[arg(long, default_value_t = 3000, requires = "demo")]
     pub demo_records: u64,
-    /// Accept log function calls without the comma between their two parameters
-    /// (`getPstnCalls(fromDateTime=...toDateTime=...)`, as one SDK sends them), which Graph refuses.
-    #[arg(long)]
-    pub lenient_functions: bool,
     #[command(flatten)]
     pub guard: GuardArgs,
     #[command(flatten)]
@@ -149,10 +145,6 @@ pub struct ImportArgs {
     /// The tenant that will own the records.
     #[arg(long, default_value = api::DEFAULT_TENANT)]
     pub tenant: String,
-    /// What the files hold: callRecord, pstnCall, directRoutingCall, sms or pstnBlockedUser. Default: read
-    /// from each file (log rows are told by their @odata.type or a Graph page's @odata.context).
-    #[arg(long)]
-    pub kind: Option<String>,
     /// Files to import; `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<String>,
@@ -216,6 +208,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         demo::fill_if_empty(&store, args.demo_records).await?;
     }
     let config = api_config(&args).await?;
+    if let Some(period) = config.retention {
+        retention::spawn_purge(store.clone(), period, retention::PURGE_INTERVAL);
+    }
     let state = AppState::new(store, config);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -292,7 +287,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
     match retention {
         Some(period) => tracing::info!(
             days = period.as_secs_f64() / 86400.0,
-            "records are hidden and purged once their call ended longer ago than the retention period (--retention forever keeps them)"
+            "records are hidden, and purged in the background, once their call ended longer ago than the retention period (--retention forever keeps them)"
         ),
         None => tracing::info!("records are kept forever"),
     }
@@ -322,7 +317,6 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         throttle,
         faults: fault_settings,
         retention,
-        lenient_functions: args.lenient_functions,
         ..ApiConfig::default()
     })
 }
@@ -400,15 +394,9 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             bar: bar.clone(),
         };
         let input = ingest::maybe_gunzip(counted).with_context(|| format!("cannot read {file}"))?;
-        let summary = crate::ingest_logs::ingest_any(
-            store.clone(),
-            &args.tenant,
-            input,
-            args.kind.as_deref(),
-            |s| {
-                bar.set_message(format!("{} records", s.records_seen()));
-            },
-        )
+        let summary = ingest::ingest_reader(store.clone(), &args.tenant, input, |s| {
+            bar.set_message(format!("{} records", s.records_seen()));
+        })
         .await
         .with_context(|| format!("import of {file} failed"))?;
         bar.finish_and_clear();

@@ -4,9 +4,10 @@
 //! [`VisibleRecords`] is how the read API reads records, so every read path (listing, counting, a record,
 //! its sessions and participants) applies the same window on `endDateTime`: not before the availability
 //! delay has passed (fault injection, [`crate::faults`]), not after the retention period. Ingestion uses the
-//! bare store, because a writer must see what it overwrites. [`purge_loop`] deletes what the retention
-//! period hides, a batch at a time, so that the purge never holds the writer for long.
+//! bare store, because a writer must see what it overwrites. [`spawn_purge`] deletes what the retention
+//! period hides, in the background and a batch at a time, so that the purge never holds the writer long.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use callrec_model::edm::{Ticks, parse_date_time_offset};
@@ -18,6 +19,51 @@ use serde::Deserialize;
 
 /// Graph's retention: 30 days after the call ended.
 pub const GRAPH_RETENTION: Duration = Duration::from_secs(30 * 86400);
+
+/// Records deleted per store call while purging.
+pub const PURGE_BATCH: u32 = 500;
+
+/// How often the background purge runs.
+pub const PURGE_INTERVAL: Duration = Duration::from_secs(600);
+
+/// Deletes every record whose call ended longer ago than `retention`, a batch at a time; returns how many.
+pub async fn purge_once(store: &dyn Store, retention: Duration) -> Result<u64, StoreError> {
+    let cutoff = ticks_ago(Ticks::now(), retention);
+    let mut total = 0;
+    loop {
+        let deleted = store.purge_ended_before(cutoff, PURGE_BATCH).await?;
+        total += deleted;
+        if deleted < u64::from(PURGE_BATCH) {
+            return Ok(total);
+        }
+        // Let readers and writers in between batches.
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Purges now and then every `interval`, until the process ends. A store that cannot purge is logged
+/// once and left alone: its records stay hidden from readers all the same.
+pub fn spawn_purge(
+    store: Arc<dyn Store>,
+    retention: Duration,
+    interval: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match purge_once(store.as_ref(), retention).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(records = n, "purged records past the retention period"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot purge records past the retention period; they stay hidden");
+                    return;
+                }
+            }
+        }
+    })
+}
 
 /// `30d`, `12h`, `90m`..., or `forever` (`None`).
 pub fn parse_retention(s: &str) -> Result<Option<Duration>, String> {

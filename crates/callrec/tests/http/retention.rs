@@ -1,5 +1,5 @@
 //! Retention over real HTTP: a record whose call ended longer ago than the retention period is neither
-//! listed, counted nor returned, as in Graph, while ingestion still sees it.
+//! listed, counted nor returned, as in Graph, and the purge deletes it from the store.
 
 use std::time::Duration;
 
@@ -71,4 +71,32 @@ fn a_shorter_or_no_retention_is_honoured() {
     let forever = keeping(None);
     forever.ingest(&record("ancient", "2019-01-01T00:00:00Z", 1, 1));
     assert_eq!(forever.get(&format!("{RECORDS}/ancient")).status, 200);
+}
+
+#[test]
+fn the_purge_deletes_what_retention_hides_and_nothing_else() {
+    let retention = Duration::from_secs(7 * 86400);
+    let server = keeping(Some(retention));
+    let records: Vec<_> = (0..1200)
+        .map(|i| record(&format!("old-{i}"), &days_ago(8 + i % 5), 1, 1))
+        .chain((0..3).map(|i| record(&format!("new-{i}"), &days_ago(i), 1, 1)))
+        .collect();
+    let summary = server.ingest_bulk(&records);
+    assert_eq!(summary["rejected"], 0, "{summary}");
+    let store = server.store.clone();
+    let purged = server
+        .runtime
+        .block_on(callrec::retention::purge_once(store.as_ref(), retention))
+        .unwrap();
+    assert_eq!(purged, 1200);
+    let stats = server.runtime.block_on(store.stats()).unwrap();
+    assert_eq!(stats.records, 3);
+    for i in 0..3 {
+        assert_eq!(server.get(&format!("{RECORDS}/new-{i}")).status, 200);
+    }
+    let again = server
+        .runtime
+        .block_on(callrec::retention::purge_once(store.as_ref(), retention))
+        .unwrap();
+    assert_eq!(again, 0);
 }
