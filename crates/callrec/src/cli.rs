@@ -56,6 +56,10 @@ pub struct ServeArgs {
     /// Records the demo generates.
     #[arg(long, default_value_t = 3000, requires = "demo")]
     pub demo_records: u64,
+    /// Accept log function calls without the comma between their two parameters
+    /// (`getPstnCalls(fromDateTime=...toDateTime=...)`, as one SDK sends them), which Graph refuses.
+    #[arg(long)]
+    pub lenient_functions: bool,
     #[command(flatten)]
     pub guard: GuardArgs,
     #[command(flatten)]
@@ -145,6 +149,10 @@ pub struct ImportArgs {
     /// The tenant that will own the records.
     #[arg(long, default_value = api::DEFAULT_TENANT)]
     pub tenant: String,
+    /// What the files hold: callRecord, pstnCall, directRoutingCall, sms or pstnBlockedUser. Default: read
+    /// from each file (log rows are told by their @odata.type or a Graph page's @odata.context).
+    #[arg(long)]
+    pub kind: Option<String>,
     /// Files to import; `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<String>,
@@ -317,6 +325,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         throttle,
         faults: fault_settings,
         retention,
+        lenient_functions: args.lenient_functions,
         ..ApiConfig::default()
     })
 }
@@ -394,9 +403,15 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             bar: bar.clone(),
         };
         let input = ingest::maybe_gunzip(counted).with_context(|| format!("cannot read {file}"))?;
-        let summary = ingest::ingest_reader(store.clone(), &args.tenant, input, |s| {
-            bar.set_message(format!("{} records", s.records_seen()));
-        })
+        let summary = crate::ingest_logs::ingest_any(
+            store.clone(),
+            &args.tenant,
+            input,
+            args.kind.as_deref(),
+            |s| {
+                bar.set_message(format!("{} records", s.records_seen()));
+            },
+        )
         .await
         .with_context(|| format!("import of {file} failed"))?;
         bar.finish_and_clear();
