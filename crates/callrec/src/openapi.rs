@@ -1892,8 +1892,8 @@ fn components() -> Value {
                 "schema": { "type": "string" },
             },
             "Location": {
-                "description": "The URL of the written record.",
-                "schema": { "type": "string", "format": "uri" },
+                "description": "The URL of what was written (absolute for records and subscriptions, a path for log rows).",
+                "schema": { "type": "string", "format": "uri-reference" },
             },
             "callrec-ingest-outcome": {
                 "description": "What the write did.",

@@ -314,11 +314,12 @@ fn enum_schema(e: &EnumType) -> Value {
 }
 
 /// The schema of one property: its type, `nullable` from the CSDL, and an array for a collection (whose
-/// `Nullable` speaks of the items; the array itself is always written). A collection-valued navigation
-/// property never holds null, whatever the parser defaults `Nullable` to (OData forbids the attribute there).
+/// `Nullable` speaks of the items; the array itself is always written). Navigation properties follow the
+/// same rule as the validator: without the attribute their items are nullable, and a null item sent is
+/// kept and served.
 fn property_schema(model: Model<'_>, p: &Property) -> Value {
     let mut single = target_schema(model, &p.type_ref.target);
-    if p.nullable && !(p.navigation && p.type_ref.collection) {
+    if p.nullable {
         single = nullable(single);
     }
     let mut s = if p.type_ref.collection {
