@@ -181,9 +181,12 @@ pub struct GenerateArgs {
     /// Write NDJSON to this file (`-` for standard output).
     #[arg(long, conflicts_with = "store", required_unless_present = "store")]
     pub out: Option<String>,
-    /// Import straight into this store instead.
+    /// Import straight into this store instead (with the log rows of the PSTN calls).
     #[arg(long)]
     pub store: Option<String>,
+    /// Also write the PSTN and direct-routing log rows of the generated PSTN calls, as NDJSON, to this file.
+    #[arg(long)]
+    pub pstn_out: Option<String>,
 }
 
 pub fn init_logging(verbose: u8) {
@@ -482,6 +485,7 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
             let bar = progress_bar(None);
             let records = args.records;
             let out = out.clone();
+            let generator = generator.clone();
             let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let writer: Box<dyn std::io::Write> = if out == "-" {
                     Box::new(std::io::stdout().lock())
@@ -507,11 +511,23 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         }
         (None, Some(store)) => {
             let store = storage::open(store).await?;
-            let summary = demo::generate_into(&store, generator, &args.tenant).await?;
+            let summary = demo::generate_into(&store, generator.clone(), &args.tenant).await?;
             print_summary("generated", &summary);
+            let logs =
+                crate::generate::logs::generate_logs_into(&store, generator.clone(), &args.tenant)
+                    .await?;
+            print_summary("log rows", &logs);
             eprintln!("in {:.2}s", started.elapsed().as_secs_f64());
         }
         (None, None) => unreachable!("clap requires --out or --store"),
+    }
+    if let Some(path) = &args.pstn_out {
+        let path = path.clone();
+        let summary = tokio::task::spawn_blocking(move || {
+            crate::generate::logs::write_log_file(&generator, &path)
+        })
+        .await??;
+        eprintln!("log rows: {summary:?}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,6 +12,7 @@
 
 mod calendar;
 mod json;
+pub mod logs;
 mod media;
 mod population;
 mod record;

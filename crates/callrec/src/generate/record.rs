@@ -218,6 +218,7 @@ struct Plan<'a> {
     has_later: bool,
     /// Time after the end at which version 1, and version 2, were issued.
     issued_after: (i64, i64),
+    pstn: Option<PstnCall>,
 }
 
 /// Writes version `version` (1 or 2) of record `i`; returns whether the record has a version 2.
@@ -242,6 +243,7 @@ fn make_plan<'a>(world: &'a World, i: u64, r: &mut Rng) -> Plan<'a> {
         r,
         eps: Vec::new(),
         sessions: Vec::new(),
+        pstn: None,
     };
     let kind = b.r.below(1000);
     let (call_type, organizer, participants, join_url) = match kind {
@@ -253,6 +255,7 @@ fn make_plan<'a>(world: &'a World, i: u64, r: &mut Rng) -> Plan<'a> {
         r,
         eps,
         mut sessions,
+        pstn,
         ..
     } = b;
 
@@ -288,7 +291,15 @@ fn make_plan<'a>(world: &'a World, i: u64, r: &mut Rng) -> Plan<'a> {
         sessions,
         has_later,
         issued_after: (first_issue, second_issue),
+        pstn,
     }
+}
+
+/// The id of record `i` and, when it is a PSTN call, what its telephony log rows need.
+pub(crate) fn pstn_call(world: &World, i: u64) -> (Guid, Option<PstnCall>) {
+    let mut r = Rng::derive(world.seed, STREAM_RECORD, i);
+    let plan = make_plan(world, i, &mut r);
+    (plan.id, plan.pstn)
 }
 
 struct Builder<'a, 'r> {
@@ -296,6 +307,27 @@ struct Builder<'a, 'r> {
     r: &'r mut Rng,
     eps: Vec<Ep<'a>>,
     sessions: Vec<SessionPlan>,
+    pstn: Option<PstnCall>,
+}
+
+/// What the telephony logs need of a PSTN call (see `super::logs`), taken from its plan as drawn, so that
+/// recording it changes nothing in the record.
+#[derive(Debug, Clone)]
+pub(crate) struct PstnCall {
+    /// The employee on the call.
+    pub(crate) user: usize,
+    /// The other party's number, and the country it is in.
+    pub(crate) number: String,
+    pub(crate) country: Country,
+    pub(crate) outbound: bool,
+    /// Through the tenant's own SBC (Direct Routing) rather than Microsoft's PSTN hub (Calling Plan).
+    pub(crate) direct_routing: bool,
+    pub(crate) bypass: bool,
+    /// When the user's leg started and ended.
+    pub(crate) start: Ticks,
+    pub(crate) end: Ticks,
+    /// `(stage, reason)` of a failed call.
+    pub(crate) failure: Option<(&'static str, &'static str)>,
 }
 
 type Head = (&'static str, Party, Vec<Party>, Option<String>);
@@ -865,6 +897,17 @@ impl<'a> Builder<'a, '_> {
             impaired,
             feedback,
             meeting: false,
+        });
+        self.pstn = Some(PstnCall {
+            user,
+            number: number.clone(),
+            country,
+            outbound,
+            direct_routing: route == Service::Sbc,
+            bypass,
+            start: Ticks(start),
+            end: Ticks(end),
+            failure: failure.map(|f| (f.stage, f.reason)),
         });
         let phone = Party::Phone(number);
         let organizer = if outbound {
