@@ -238,7 +238,11 @@ impl Throttle {
                 scopes.push((Scope::PstnTenant(tenant.clone()), l.pstn_tenant));
                 scopes.push((Scope::PstnAppTenant(app, tenant), l.pstn_app_tenant));
             }
-            Resource::Public | Resource::OtherRead | Resource::Write | Resource::Admin => {}
+            Resource::Public
+            | Resource::OtherRead
+            | Resource::LogRow
+            | Resource::Write
+            | Resource::Admin => {}
         }
         scopes
     }

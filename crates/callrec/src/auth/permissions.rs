@@ -34,6 +34,8 @@ pub enum Resource {
     Record { id: String },
     /// One of the PSTN / direct routing / SMS log functions.
     LogFunction,
+    /// callrec's own reads of stored log rows (`GET /callrec/logs/...`, a record's direct routing rows).
+    LogRow,
     /// Subscriptions (any method), and reads of URLs no other rule knows.
     OtherRead,
     /// A write: ingestion, replacement, deletion, bulk import.
@@ -51,8 +53,15 @@ impl Resource {
         if path.starts_with("/callrec/faults") {
             return Resource::Admin;
         }
-        if path.starts_with("/callrec/") {
-            return Resource::Write;
+        let reading = *method == Method::GET || *method == Method::HEAD;
+        if let Some(own) = path.strip_prefix("/callrec/") {
+            let log_read = own.starts_with("logs/")
+                || (own.starts_with("callRecords/") && own.ends_with("/directRoutingCalls"));
+            return if reading && log_read {
+                Resource::LogRow
+            } else {
+                Resource::Write
+            };
         }
         let rest = path
             .strip_prefix("/v1.0")
@@ -66,7 +75,6 @@ impl Resource {
         if rest.starts_with("/subscriptions") {
             return Resource::OtherRead;
         }
-        let reading = *method == Method::GET || *method == Method::HEAD;
         let Some(tail) = rest.strip_prefix("/communications/callRecords") else {
             return if reading {
                 Resource::OtherRead
@@ -98,7 +106,9 @@ impl Resource {
             Resource::RecordList | Resource::Record { .. } | Resource::OtherRead => {
                 &[CALL_RECORDS_READ, CALL_RECORDS_WRITE]
             }
-            Resource::LogFunction => &[CALL_RECORDS_READ, PSTN_CALLS_READ, CALL_RECORDS_WRITE],
+            Resource::LogFunction | Resource::LogRow => {
+                &[CALL_RECORDS_READ, PSTN_CALLS_READ, CALL_RECORDS_WRITE]
+            }
             Resource::Write | Resource::Admin => &[CALL_RECORDS_WRITE],
         }
     }
@@ -173,6 +183,14 @@ mod tests {
             Resource::Write,
         );
         check(Method::POST, "/callrec/import", Resource::Write);
+        check(Method::POST, "/callrec/logs/pstnCall", Resource::Write);
+        check(Method::DELETE, "/callrec/logs/pstnCall/k1", Resource::Write);
+        check(Method::GET, "/callrec/logs/pstnCall/k1", Resource::LogRow);
+        check(
+            Method::GET,
+            "/callrec/callRecords/r1/directRoutingCalls",
+            Resource::LogRow,
+        );
         check(Method::POST, "/callrec/faults", Resource::Admin);
         check(Method::GET, "/callrec/faults", Resource::Admin);
         check(Method::GET, "/v1.0/subscriptions", Resource::OtherRead);

@@ -264,15 +264,25 @@ fn permissions_follow_graph_and_writes_need_read_write() {
     server
         .get_as(&pstn_only, &format!("{RECORDS}/r1"))
         .assert_error(403, "accessDenied");
-    // The log functions accept the PSTN permission: whatever the route answers, it is not a refusal.
-    let function = format!("{RECORDS}/getPstnCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)");
-    let reply = server.get_as(&pstn_only, &function);
-    assert!(
-        reply.status != 401 && reply.status != 403,
-        "{} {}",
-        reply.status,
-        reply.text
-    );
+    // The log functions, and callrec's own reads of log rows, accept the PSTN permission.
+    for function in [
+        "getPstnCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)",
+        "microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)",
+    ] {
+        let reply = server.get_as(&pstn_only, &format!("{RECORDS}/{function}"));
+        assert_eq!(reply.status, 200, "{function}: {}", reply.text);
+    }
+    server
+        .get_as(&pstn_only, "/callrec/logs/pstnCall/nope")
+        .assert_error(404, "itemNotFound");
+    // Without any read permission, the log functions are refused too.
+    let writer_only = rs256(&claims(TENANT_A, &["Some.Other.Role"]));
+    server
+        .get_as(
+            &writer_only,
+            &format!("{RECORDS}/getPstnCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)"),
+        )
+        .assert_error(403, "accessDenied");
 
     let reader = rs256(&claims(TENANT_A, &[READ]));
     let writer = rs256(&claims(TENANT_A, &[WRITE]));
@@ -461,4 +471,65 @@ fn without_authentication_everyone_is_the_default_tenant() {
     let other = hs256(&claims(TENANT_B, &[READ]));
     assert_eq!(server.get_as(&other, &format!("{RECORDS}/r1")).status, 200);
     assert_eq!(server.get(&format!("{RECORDS}/r1")).status, 200);
+}
+
+fn pstn_row(id: &str) -> Value {
+    json!({
+        "id": id, "callId": format!("{id}@10.0.0.1"),
+        "userId": "db03c14b-06eb-4189-939b-7cbf3a20ba27", "userPrincipalName": "user@contoso.com",
+        "userDisplayName": "Richard Malk", "startDateTime": "2024-01-01T10:00:00Z",
+        "endDateTime": "2024-01-01T10:03:39Z", "duration": 219, "charge": 0.05, "callType": "user_in",
+        "currency": "USD", "calleeNumber": "+14250000001", "usageCountryCode": "US",
+        "tenantCountryCode": "US", "connectionCharge": 0.0, "callerNumber": "+12060000001",
+        "destinationContext": null, "destinationName": "United States", "conferenceId": null,
+        "licenseCapability": "MCOPSTNU", "inventoryType": "Subscriber", "operator": "Microsoft",
+        "callDurationSource": "microsoft"
+    })
+}
+
+#[test]
+fn tenants_never_see_each_others_log_rows() {
+    let server = secured(|_| {});
+    let writer_a = hs256(&claims(TENANT_A, &[WRITE]));
+    let reply = as_tenant(
+        &server,
+        &writer_a,
+        "POST",
+        "/callrec/logs/pstnCall",
+        &pstn_row("row-a").to_string(),
+    );
+    assert!(reply.status == 201 || reply.status == 200, "{}", reply.text);
+    let calls = format!("{RECORDS}/getPstnCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)");
+    let rows = |token: &str| {
+        let reply = server.get_as(token, &calls);
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json()["value"].as_array().expect("value").len()
+    };
+    assert_eq!(rows(&rs256(&claims(TENANT_A, &[PSTN]))), 1);
+    assert_eq!(rows(&rs256(&claims(TENANT_B, &[PSTN]))), 0);
+    assert_eq!(
+        server
+            .get_as(
+                &rs256(&claims(TENANT_A, &[PSTN])),
+                "/callrec/logs/pstnCall/row-a"
+            )
+            .status,
+        200
+    );
+    server
+        .get_as(
+            &rs256(&claims(TENANT_B, &[PSTN])),
+            "/callrec/logs/pstnCall/row-a",
+        )
+        .assert_error(404, "itemNotFound");
+    let writer_b = hs256(&claims(TENANT_B, &[WRITE]));
+    as_tenant(
+        &server,
+        &writer_b,
+        "DELETE",
+        "/callrec/logs/pstnCall/row-a",
+        "",
+    )
+    .assert_error(404, "itemNotFound");
+    assert_eq!(rows(&rs256(&claims(TENANT_A, &[PSTN]))), 1);
 }

@@ -157,3 +157,21 @@ fn throttling_can_be_switched_off_and_spares_writes() {
         assert_eq!(open.get(RECORDS).status, 200);
     }
 }
+
+#[test]
+fn the_pstn_log_functions_have_their_own_limits() {
+    let server = limited(|l| l.pstn_tenant = Limit::new(2, 2));
+    let calls = format!("{RECORDS}/getPstnCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)");
+    let direct = format!(
+        "{RECORDS}/microsoft.graph.callRecords.getDirectRoutingCalls(fromDateTime=2024-01-01,toDateTime=2024-01-02)"
+    );
+    let t = token(TENANT_A, "app-1");
+    assert_eq!(server.get_as(&t, &calls).status, 200);
+    assert_eq!(server.get_as(&t, &direct).status, 200);
+    let retry = assert_throttled(&server.get_as(&token(TENANT_A, "app-2"), &calls));
+    // Call records are counted apart, and so is another tenant.
+    assert_eq!(server.get_as(&t, RECORDS).status, 200);
+    assert_eq!(server.get_as(&token(TENANT_B, "app-1"), &calls).status, 200);
+    std::thread::sleep(Duration::from_secs(retry));
+    assert_eq!(server.get_as(&t, &calls).status, 200);
+}
