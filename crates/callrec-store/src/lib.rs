@@ -14,6 +14,8 @@ use callrec_model::query::{Cursor, ListQuery};
 
 pub mod compress;
 pub mod logs;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 pub mod quality;
 pub mod sqlite;
 pub mod subscriptions;
