@@ -178,6 +178,85 @@ CREATE TABLE log_dialouts (
 );
 CREATE INDEX log_dialouts_by_time ON log_dialouts (tenant, time);
 "#,
+    // Call quality (see `quality.rs`): coded dimension values, per-record verdicts for `$filter`, one row per
+    // stream in time order, stream totals, the per-bucket rollups of the days built so far, and the
+    // uploaded subnet-to-building map.
+    r#"
+CREATE TABLE quality_names (
+    id INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT,
+    UNIQUE (kind, value)
+);
+CREATE TABLE quality_records (
+    rid INTEGER PRIMARY KEY,
+    verdict INTEGER NOT NULL,
+    audio INTEGER NOT NULL,
+    video INTEGER NOT NULL,
+    vbss INTEGER NOT NULL,
+    other INTEGER NOT NULL,
+    setup_failed INTEGER NOT NULL,
+    device_problems INTEGER NOT NULL
+);
+CREATE TABLE quality_streams (
+    tenant INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    rid INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    media INTEGER NOT NULL,
+    direction INTEGER NOT NULL,
+    verdict INTEGER NOT NULL,
+    reason INTEGER NOT NULL,
+    d_subnet INTEGER NOT NULL,
+    d_connection INTEGER NOT NULL,
+    d_platform INTEGER NOT NULL,
+    d_client INTEGER NOT NULL,
+    d_user INTEGER NOT NULL,
+    d_device INTEGER NOT NULL,
+    m0 INTEGER, m1 INTEGER, m2 INTEGER, m3 INTEGER, m4 INTEGER, m5 INTEGER, m6 INTEGER, m7 INTEGER,
+    x0 INTEGER, x1 INTEGER, x2 INTEGER, x3 INTEGER,
+    PRIMARY KEY (tenant, start, rid, n)
+) WITHOUT ROWID;
+CREATE INDEX quality_streams_by_record ON quality_streams (rid);
+CREATE TABLE quality_totals (
+    verdict INTEGER PRIMARY KEY,
+    streams INTEGER NOT NULL
+);
+INSERT INTO quality_totals (verdict, streams) VALUES (0, 0), (1, 0), (2, 0);
+CREATE TABLE quality_days (
+    tenant INTEGER NOT NULL,
+    day INTEGER NOT NULL,
+    PRIMARY KEY (tenant, day)
+) WITHOUT ROWID;
+CREATE TABLE quality_rollup (
+    tenant INTEGER NOT NULL,
+    dim INTEGER NOT NULL,
+    bucket INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    media INTEGER NOT NULL,
+    good INTEGER NOT NULL, poor INTEGER NOT NULL, unclassified INTEGER NOT NULL,
+    r0 INTEGER NOT NULL, r1 INTEGER NOT NULL, r2 INTEGER NOT NULL, r3 INTEGER NOT NULL,
+    r4 INTEGER NOT NULL, r5 INTEGER NOT NULL, r6 INTEGER NOT NULL, r7 INTEGER NOT NULL,
+    s0 INTEGER NOT NULL, s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, s3 INTEGER NOT NULL,
+    s4 INTEGER NOT NULL, s5 INTEGER NOT NULL, s6 INTEGER NOT NULL, s7 INTEGER NOT NULL,
+    c0 INTEGER NOT NULL, c1 INTEGER NOT NULL, c2 INTEGER NOT NULL, c3 INTEGER NOT NULL,
+    c4 INTEGER NOT NULL, c5 INTEGER NOT NULL, c6 INTEGER NOT NULL, c7 INTEGER NOT NULL,
+    mx0 INTEGER, mx1 INTEGER, mx2 INTEGER, mx3 INTEGER, mx4 INTEGER, mx5 INTEGER, mx6 INTEGER, mx7 INTEGER,
+    xs0 INTEGER NOT NULL, xs1 INTEGER NOT NULL, xs2 INTEGER NOT NULL, xs3 INTEGER NOT NULL,
+    xc0 INTEGER NOT NULL, xc1 INTEGER NOT NULL, xc2 INTEGER NOT NULL, xc3 INTEGER NOT NULL,
+    PRIMARY KEY (tenant, dim, bucket, value, media)
+) WITHOUT ROWID;
+CREATE TABLE quality_buildings (
+    tenant INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    network_ip TEXT NOT NULL,
+    network_range INTEGER NOT NULL,
+    building_name TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    PRIMARY KEY (tenant, position)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the file's schema up to date, one migration per transaction. The version is read inside the

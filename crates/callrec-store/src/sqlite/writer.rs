@@ -40,6 +40,8 @@ pub(super) struct EncodedRecord {
     organizer: Option<Vec<u8>>,
     sessions: Vec<EncodedSession>,
     participants: Vec<(String, Vec<u8>)>,
+    /// The record's streams, classified, for [`super::quality::record_written`].
+    pub(super) quality: callrec_model::quality::RecordQuality,
 }
 
 #[derive(Debug)]
@@ -78,6 +80,7 @@ impl EncodedRecord {
                 .map(|p| (p.id, encoder.encode(&p.body)))
                 .collect(),
             id: record.id,
+            quality: record.quality,
         }
     }
 }

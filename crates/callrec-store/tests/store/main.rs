@@ -9,6 +9,7 @@ mod backend;
 mod cases;
 mod logs;
 mod postgres;
+mod quality;
 mod records;
 mod sqlite;
 mod subscriptions;
