@@ -99,6 +99,8 @@ pub struct TokenSettings {
     pub issuers: Vec<String>,
     /// Allowed clock skew; `None` means [`DEFAULT_LEEWAY`].
     pub leeway: Option<Duration>,
+    /// Shortest time between two fetches of a JWKS URL; `None` means [`keys::REFRESH_INTERVAL`].
+    pub jwks_refresh: Option<Duration>,
 }
 
 impl TokenSettings {
@@ -201,7 +203,12 @@ impl Authenticator {
             Some(s) => Some(DecodingKey::from_secret(s.as_bytes())),
             None => None,
         };
-        let rsa = settings.jwks.clone().map(keys::KeyRing::load).transpose()?;
+        let refresh = settings.jwks_refresh.unwrap_or(keys::REFRESH_INTERVAL);
+        let rsa = settings
+            .jwks
+            .clone()
+            .map(|source| keys::KeyRing::load(source, refresh))
+            .transpose()?;
         let audiences = if settings.audiences.is_empty() {
             GRAPH_AUDIENCES.map(str::to_owned).to_vec()
         } else {
@@ -278,7 +285,7 @@ impl Authenticator {
         })
     }
 
-    /// Fetches a JWKS URL again if allowed (see [`keys::REFRESH_INTERVAL`]). Blocking.
+    /// Fetches a JWKS URL again if the refresh interval allows. Blocking.
     pub fn refresh_keys(&self) -> bool {
         self.rsa.as_ref().is_some_and(keys::KeyRing::refresh)
     }

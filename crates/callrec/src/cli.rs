@@ -248,6 +248,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         audiences: g.audience.clone(),
         issuers: g.issuer.clone(),
         leeway: None,
+        jwks_refresh: None,
     };
     let auth = match (g.auth.as_deref(), settings.is_configured()) {
         (Some("none"), _) => {

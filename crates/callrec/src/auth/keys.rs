@@ -13,7 +13,7 @@ use jsonwebtoken::jwk::JwkSet;
 
 use super::AuthSetupError;
 
-/// The shortest time between two fetches of a JWKS URL.
+/// The shortest time between two fetches of a JWKS URL, by default.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Where the JWKS comes from.
@@ -67,6 +67,7 @@ pub struct KeyRing {
     source: JwksSource,
     keys: RwLock<JwkSet>,
     fetched: Mutex<Instant>,
+    refresh_interval: Duration,
 }
 
 impl std::fmt::Debug for KeyRing {
@@ -87,13 +88,15 @@ pub enum KeyLookup {
 }
 
 impl KeyRing {
-    /// Loads the key set once; fails when it cannot be read or holds no keys.
-    pub fn load(source: JwksSource) -> Result<Self, AuthSetupError> {
+    /// Loads the key set once; fails when it cannot be read or holds no keys. A URL source is fetched
+    /// again at most once per `refresh_interval`.
+    pub fn load(source: JwksSource, refresh_interval: Duration) -> Result<Self, AuthSetupError> {
         let keys = source.load()?;
         Ok(KeyRing {
             source,
             keys: RwLock::new(keys),
             fetched: Mutex::new(Instant::now()),
+            refresh_interval,
         })
     }
 
@@ -109,7 +112,7 @@ impl KeyRing {
         DecodingKey::from_jwk(jwk).map_err(|_| KeyLookup::Unusable)
     }
 
-    /// Fetches a URL source again if the last fetch is older than [`REFRESH_INTERVAL`]. Blocking.
+    /// Fetches a URL source again if the last fetch is older than the refresh interval. Blocking.
     /// Returns whether the key set was replaced.
     pub fn refresh(&self) -> bool {
         if !matches!(self.source, JwksSource::Url(_)) {
@@ -117,7 +120,7 @@ impl KeyRing {
         }
         {
             let mut fetched = self.fetched.lock().unwrap_or_else(|e| e.into_inner());
-            if fetched.elapsed() < REFRESH_INTERVAL {
+            if fetched.elapsed() < self.refresh_interval {
                 return false;
             }
             *fetched = Instant::now();

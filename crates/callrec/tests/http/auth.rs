@@ -2,7 +2,8 @@
 //! its JWKS file, HS256 development tokens, every way a token can be wrong, permissions, and tenants kept
 //! apart whatever a client tries.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine;
@@ -532,4 +533,121 @@ fn tenants_never_see_each_others_log_rows() {
     )
     .assert_error(404, "itemNotFound");
     assert_eq!(rows(&rs256(&claims(TENANT_A, &[PSTN]))), 1);
+}
+
+/// A JWKS endpoint on loopback, as the identity platform publishes one: its document can be replaced
+/// (a key rotation) and it counts how often it is fetched.
+struct JwksEndpoint {
+    url: String,
+    document: Arc<Mutex<String>>,
+    fetches: Arc<AtomicUsize>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl JwksEndpoint {
+    fn start(file: &str) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let document = Arc::new(Mutex::new(std::fs::read_to_string(data(file)).unwrap()));
+        let fetches = Arc::new(AtomicUsize::new(0));
+        let (doc, count) = (document.clone(), fetches.clone());
+        let app = axum::Router::new().route(
+            "/discovery/keys",
+            axum::routing::get(move || {
+                count.fetch_add(1, Ordering::SeqCst);
+                let body = doc.lock().unwrap().clone();
+                async move { body }
+            }),
+        );
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let url = format!("http://{}/discovery/keys", listener.local_addr().unwrap());
+        runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+        JwksEndpoint {
+            url,
+            document,
+            fetches,
+            _runtime: runtime,
+        }
+    }
+
+    fn rotate_to(&self, file: &str) {
+        *self.document.lock().unwrap() = std::fs::read_to_string(data(file)).unwrap();
+    }
+
+    fn fetches(&self) -> usize {
+        self.fetches.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn a_jwks_url_is_fetched_at_start_and_again_for_a_new_key_at_most_once_an_interval() {
+    let endpoint = JwksEndpoint::start("test-only-jwks.json");
+    let settings = TokenSettings {
+        jwks: Some(JwksSource::parse(&endpoint.url)),
+        jwks_refresh: Some(Duration::from_secs(2)),
+        ..TokenSettings::default()
+    };
+    let server = TestServer::start_with(ApiConfig {
+        auth: Some(Arc::new(Authenticator::new(&settings).unwrap())),
+        ..ApiConfig::default()
+    });
+    assert_eq!(endpoint.fetches(), 1, "fetched once at start");
+    let token = rs256(&claims(TENANT_A, &[READ]));
+    assert_eq!(server.get_as(&token, RECORDS).status, 200);
+
+    // The platform rotates in a second key; tokens signed with it arrive before callrec has seen it.
+    endpoint.rotate_to("test-only-jwks-rotated.json");
+    let rotated = sign_rsa(
+        &claims(TENANT_A, &[READ]),
+        "test-only-rsa-other-private.pem",
+        "callrec-test-key-2",
+    );
+    // Within the interval since the last fetch, unknown kids are refused without fetching.
+    for _ in 0..5 {
+        assert_unauthorized(&server.get_as(&rotated, RECORDS), true);
+    }
+    assert_eq!(endpoint.fetches(), 1);
+    std::thread::sleep(Duration::from_millis(2100));
+    let reply = server.get_as(&rotated, RECORDS);
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(endpoint.fetches(), 2, "fetched again for the new kid");
+    // Made-up kids right after a fetch cost nothing.
+    for kid in ["x", "y", "z"] {
+        let forged = sign_rsa(&claims(TENANT_A, &[READ]), "test-only-rsa-private.pem", kid);
+        assert_unauthorized(&server.get_as(&forged, RECORDS), true);
+    }
+    assert_eq!(endpoint.fetches(), 2);
+    // Both keys now verify.
+    assert_eq!(server.get_as(&token, RECORDS).status, 200);
+    assert_eq!(server.get_as(&rotated, RECORDS).status, 200);
+}
+
+#[test]
+fn an_unreachable_or_empty_jwks_stops_the_start() {
+    let unreachable = TokenSettings {
+        jwks: Some(JwksSource::parse("http://127.0.0.1:9/keys")),
+        ..TokenSettings::default()
+    };
+    let e = Authenticator::new(&unreachable).unwrap_err().to_string();
+    assert!(e.contains("cannot fetch"), "{e}");
+    let missing = TokenSettings {
+        jwks: Some(JwksSource::File(data("no-such-jwks.json"))),
+        ..TokenSettings::default()
+    };
+    let e = Authenticator::new(&missing).unwrap_err().to_string();
+    assert!(e.contains("cannot read"), "{e}");
+    let empty = JwksEndpoint::start("test-only-jwks.json");
+    *empty.document.lock().unwrap() = r#"{"keys":[]}"#.to_owned();
+    let e = Authenticator::new(&TokenSettings {
+        jwks: Some(JwksSource::parse(&empty.url)),
+        ..TokenSettings::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("no keys"), "{e}");
 }
