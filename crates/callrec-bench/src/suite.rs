@@ -102,6 +102,23 @@ impl Programs {
         }
         Ok(programs)
     }
+
+    /// Copies the programs into `dir` and runs the copies, so a build that replaces the binaries in the
+    /// target directory while the suite runs cannot mix two versions into one report.
+    fn pin(self, dir: &Path) -> anyhow::Result<Programs> {
+        std::fs::create_dir_all(dir)?;
+        let copy = |from: &Path| -> anyhow::Result<PathBuf> {
+            let to = dir.join(from.file_name().context("a program without a file name")?);
+            std::fs::copy(from, &to)
+                .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+            Ok(to)
+        };
+        Ok(Programs {
+            callrec: copy(&self.callrec)?,
+            floor: copy(&self.floor)?,
+            baseline: copy(&self.baseline)?,
+        })
+    }
 }
 
 /// The files of a run inside the work directory.
@@ -140,8 +157,8 @@ struct DataFacts {
 
 /// Runs the suite and returns its report (also written to `opts.out`).
 pub fn run(opts: &Options) -> anyhow::Result<Report> {
-    let programs = Programs::find(opts)?;
     let files = Files::new(opts);
+    let programs = Programs::find(opts)?.pin(&opts.work_dir.join("bin"))?;
     std::fs::create_dir_all(&files.logs)
         .with_context(|| format!("cannot create {}", files.logs.display()))?;
     let load = Load {
@@ -266,8 +283,9 @@ fn run_description(machine: &Machine, load: &Load, programs: &Programs) -> Vec<(
         (
             "Server".to_owned(),
             format!(
-                "`{} serve --auth none --retention forever --store STORE` (release build)",
-                programs.callrec.display()
+                "`callrec serve --auth none --retention forever --store STORE`, release build ({})",
+                command_text(&programs.callrec.to_string_lossy(), &["--version"])
+                    .unwrap_or_default()
             ),
         ),
     ]
@@ -309,6 +327,18 @@ fn data_description(
                 bytes(facts.bytes / facts.lines)
             ),
         ));
+        let mean = facts.bytes as f64 / facts.lines as f64;
+        if !(2_200.0..=8_800.0).contains(&mean) {
+            lines.push((
+                "Record size".to_owned(),
+                format!(
+                    "**the targets' rates in records/s were set on records of about 4.4 KB; these average {}, \
+                     {:.1}x that, so the MB/s figures and the ratios to same-run baselines are the comparable ones**",
+                    bytes(mean as u64),
+                    mean / 4_400.0
+                ),
+            ));
+        }
     }
     if let Some(secs) = facts.generate_secs {
         lines.push((
@@ -510,6 +540,15 @@ fn ingest_rows(section: &mut Section, floor: &FloorRun, import: &ImportRun, fact
         ratio: ratio(vs_floor),
         target: "≥ 1.00x (never below the floor)".to_owned(),
         verdict: Verdict::at_least(vs_floor, 1.0),
+    });
+    let cpu_per_record = |cpu: f64| cpu * 1e3 / f.records.max(1) as f64;
+    section.rows.push(Row {
+        figure: "CPU time per 1,000 records".to_owned(),
+        measured: format!("{:.2} s", cpu_per_record(import.usage.cpu_secs)),
+        baseline: format!("{:.2} s (floor)", cpu_per_record(floor.usage.cpu_secs)),
+        ratio: ratio(import.usage.cpu_secs / floor.usage.cpu_secs.max(1e-9)),
+        target: "≤ 2.00x lets two cores keep up with the floor (reference)".to_owned(),
+        verdict: Verdict::Info,
     });
     section.rows.push(Row {
         figure: "serde_json parse only, records/s".to_owned(),
