@@ -1,68 +1,536 @@
-//! PSTN, direct-routing and SMS log rows on PostgreSQL.
+//! PSTN, direct-routing and SMS log rows (and the other beta log reports) on PostgreSQL.
 //!
-//! Not stored on PostgreSQL yet: every operation fails with a backend error.
+//! Layout (migration 3 in [`super::schema`]), as in the embedded store: `log_rows` keyed by
+//! `(tenant, kind, row_key)` so a re-ingested row replaces itself; `seq` numbers rows in the order they
+//! were first stored and is kept on replacement, so `(time, seq)` is a stable keyset position served by
+//! the `(tenant, kind, time, seq)` index; `log_dialouts` repeats what the dial-out report sums for the PSTN
+//! rows of meeting dial-outs only.
+//!
+//! A batch is one `INSERT ... ON CONFLICT DO UPDATE` of arrays: atomic against concurrent writers of the
+//! same keys on other nodes, and a few statements whatever the batch's size.
+
+use std::collections::HashMap;
 
 use async_trait::async_trait;
-use callrec_model::logs::{DialoutQuery, LogKind, LogQuery, PreparedLogRow};
+use callrec_model::edm::Ticks;
+use callrec_model::logs::{
+    DialoutQuery, LogColumn, LogCursor, LogFilter, LogKind, LogQuery, LogStart, LogValue,
+    PreparedLogRow,
+};
+use callrec_model::query::CmpOp;
+use deadpool_postgres::Transaction;
+use tokio_postgres::types::ToSql;
 
-use super::PostgresStore;
-use crate::logs::{DialoutPage, LogPage, LogPutOutcome};
+use super::filter::Param;
+use super::records::TxError;
+use super::{PostgresStore, backend};
+use crate::logs::{DialoutPage, DialoutRow, LogPage, LogPutOutcome, LogRow};
 use crate::{LogStore, StoreError, TenantId};
 
-fn unsupported() -> StoreError {
-    StoreError::Backend("log rows are not stored on PostgreSQL yet".into())
+/// A row with its body compressed.
+struct EncodedLogRow {
+    row: PreparedLogRow,
+    body: Vec<u8>,
+}
+
+fn kind_code(kind: LogKind) -> i16 {
+    kind.code() as i16
+}
+
+async fn put_in(
+    tx: &Transaction<'_>,
+    tenant: &str,
+    rows: &[EncodedLogRow],
+) -> Result<Vec<LogPutOutcome>, TxError> {
+    // A key may come twice in a batch: the last one is what is stored, the earlier ones are replaced by it.
+    let mut last: HashMap<(i16, &str), usize> = HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        last.insert((kind_code(r.row.kind), r.row.key.as_str()), i);
+    }
+    let mut kept: Vec<usize> = last.values().copied().collect();
+    kept.sort_unstable_by_key(|&i| (kind_code(rows[i].row.kind), rows[i].row.key.as_str()));
+    let pick = |f: &dyn Fn(&EncodedLogRow) -> Option<String>| -> Vec<Option<String>> {
+        kept.iter().map(|&i| f(&rows[i])).collect()
+    };
+    let kind: Vec<i16> = kept.iter().map(|&i| kind_code(rows[i].row.kind)).collect();
+    let key: Vec<&str> = kept.iter().map(|&i| rows[i].row.key.as_str()).collect();
+    let time: Vec<i64> = kept.iter().map(|&i| rows[i].row.time.0).collect();
+    let upn = pick(&|r| r.row.facts.user_principal_name.clone());
+    let user_id = pick(&|r| r.row.facts.user_id.clone());
+    let call_type = pick(&|r| r.row.facts.call_type.clone());
+    let caller = pick(&|r| r.row.facts.caller_number.clone());
+    let callee = pick(&|r| r.row.facts.callee_number.clone());
+    let correlation = pick(&|r| r.row.facts.correlation_id.clone());
+    let success: Vec<Option<bool>> = kept
+        .iter()
+        .map(|&i| rows[i].row.facts.successful_call)
+        .collect();
+    let sip: Vec<Option<i64>> = kept
+        .iter()
+        .map(|&i| rows[i].row.facts.final_sip_code)
+        .collect();
+    let body: Vec<&[u8]> = kept.iter().map(|&i| rows[i].body.as_slice()).collect();
+    let stmt = tx
+        .prepare_cached(
+            "INSERT INTO log_rows (tenant, kind, row_key, time, user_principal_name, user_id, call_type, \
+             caller_number, callee_number, successful_call, final_sip_code, correlation_id, body) \
+             SELECT $1, * FROM unnest($2::int2[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], \
+             $8::text[], $9::text[], $10::bool[], $11::int8[], $12::text[], $13::bytea[]) \
+             ON CONFLICT (tenant, kind, row_key) DO UPDATE SET time = EXCLUDED.time, \
+             user_principal_name = EXCLUDED.user_principal_name, user_id = EXCLUDED.user_id, \
+             call_type = EXCLUDED.call_type, caller_number = EXCLUDED.caller_number, \
+             callee_number = EXCLUDED.callee_number, successful_call = EXCLUDED.successful_call, \
+             final_sip_code = EXCLUDED.final_sip_code, correlation_id = EXCLUDED.correlation_id, \
+             body = EXCLUDED.body \
+             RETURNING kind, row_key, seq, (xmax = 0) AS inserted",
+        )
+        .await?;
+    let params: [&(dyn ToSql + Sync); 13] = [
+        &tenant,
+        &kind,
+        &key,
+        &time,
+        &upn,
+        &user_id,
+        &call_type,
+        &caller,
+        &callee,
+        &success,
+        &sip,
+        &correlation,
+        &body,
+    ];
+    let mut stored: HashMap<(i16, String), (i64, bool)> = HashMap::new();
+    for r in tx.query(&stmt, &params).await? {
+        stored.insert((r.get(0), r.get(1)), (r.get(2), r.get(3)));
+    }
+    let seqs: Vec<i64> = stored.values().map(|v| v.0).collect();
+    let stmt = tx
+        .prepare_cached("DELETE FROM log_dialouts WHERE tenant = $1 AND seq = ANY($2)")
+        .await?;
+    tx.execute(&stmt, &[&tenant, &seqs]).await?;
+
+    let mut d_seq = Vec::new();
+    let mut d_time = Vec::new();
+    let mut d_text: [Vec<Option<&str>>; 6] = Default::default();
+    let (mut d_charge, mut d_seconds) = (Vec::new(), Vec::new());
+    for &i in &kept {
+        let r = &rows[i].row;
+        let Some(d) = &r.facts.dialout else { continue };
+        let Some(&(seq, _)) = stored.get(&(kind_code(r.kind), r.key.clone())) else {
+            continue;
+        };
+        d_seq.push(seq);
+        d_time.push(r.time.0);
+        for (column, value) in d_text.iter_mut().zip([
+            &r.facts.user_id,
+            &r.facts.user_principal_name,
+            &d.user_display_name,
+            &d.usage_location,
+            &d.destination_context,
+            &d.currency,
+        ]) {
+            column.push(value.as_deref());
+        }
+        d_charge.push(d.charge_nanos);
+        d_seconds.push(d.seconds);
+    }
+    if !d_seq.is_empty() {
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO log_dialouts (tenant, seq, time, user_id, user_principal_name, user_display_name, \
+                 usage_location, destination_context, currency, charge_nanos, seconds) \
+                 SELECT $1, * FROM unnest($2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[], \
+                 $7::text[], $8::text[], $9::text[], $10::int8[], $11::int8[])",
+            )
+            .await?;
+        tx.execute(
+            &stmt,
+            &[
+                &tenant, &d_seq, &d_time, &d_text[0], &d_text[1], &d_text[2], &d_text[3],
+                &d_text[4], &d_text[5], &d_charge, &d_seconds,
+            ],
+        )
+        .await?;
+    }
+
+    // Outcomes in batch order: a key's first occurrence is created if the statement inserted it, every
+    // later occurrence replaces the one before.
+    let mut seen: HashMap<(i16, &str), ()> = HashMap::new();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let k = (kind_code(r.row.kind), r.row.key.as_str());
+            let first = seen.insert(k, ()).is_none();
+            let inserted = stored
+                .get(&(k.0, k.1.to_owned()))
+                .is_some_and(|&(_, inserted)| inserted);
+            if first && inserted {
+                LogPutOutcome::Created
+            } else {
+                LogPutOutcome::Replaced
+            }
+        })
+        .collect())
+}
+
+async fn delete_in(
+    tx: &Transaction<'_>,
+    tenant: &str,
+    kind: LogKind,
+    key: &str,
+) -> Result<bool, TxError> {
+    let Some(row) = tx
+        .query_opt(
+            "DELETE FROM log_rows WHERE tenant = $1 AND kind = $2 AND row_key = $3 RETURNING seq",
+            &[&tenant, &kind_code(kind), &key],
+        )
+        .await?
+    else {
+        return Ok(false);
+    };
+    let seq: i64 = row.get(0);
+    tx.execute(
+        "DELETE FROM log_dialouts WHERE tenant = $1 AND seq = $2",
+        &[&tenant, &seq],
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The column of `log_rows` (or `log_dialouts`) a filter column reads.
+fn column_sql(column: LogColumn) -> &'static str {
+    match column {
+        LogColumn::UserPrincipalName => "user_principal_name",
+        LogColumn::UserId => "user_id",
+        LogColumn::CallType => "call_type",
+        LogColumn::CallerNumber => "caller_number",
+        LogColumn::CalleeNumber => "callee_number",
+        LogColumn::SuccessfulCall => "successful_call",
+        LogColumn::FinalSipCode => "final_sip_code",
+        LogColumn::CorrelationId => "correlation_id",
+    }
+}
+
+/// A literal as a parameter of the column's own type (PostgreSQL types every parameter).
+fn bind(column: LogColumn, value: &LogValue) -> Param {
+    match column {
+        LogColumn::SuccessfulCall => Box::new(match value {
+            LogValue::Bool(b) => Some(*b),
+            LogValue::Int(n) => Some(*n != 0),
+            _ => None,
+        }),
+        LogColumn::FinalSipCode => Box::new(match value {
+            LogValue::Int(n) => Some(*n),
+            LogValue::Text(s) => s.parse::<i64>().ok(),
+            _ => None,
+        }),
+        _ => Box::new(match value {
+            LogValue::Text(s) => Some(s.clone()),
+            LogValue::Int(n) => Some(n.to_string()),
+            LogValue::Bool(b) => Some(b.to_string()),
+            LogValue::Null => None,
+        }),
+    }
+}
+
+fn placeholder(params: &mut Vec<Param>, value: Param) -> String {
+    params.push(value);
+    format!("${}", params.len())
+}
+
+/// Writes a filter as SQL whose every leaf is true or false (never NULL), so that `NOT` keeps OData's
+/// meaning for rows whose value is null.
+fn filter_sql(filter: &LogFilter, sql: &mut String, params: &mut Vec<Param>) {
+    let list = |items: &[LogFilter],
+                joiner: &str,
+                empty: &str,
+                sql: &mut String,
+                params: &mut Vec<Param>| {
+        if items.is_empty() {
+            sql.push_str(empty);
+            return;
+        }
+        sql.push('(');
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(joiner);
+            }
+            filter_sql(item, sql, params);
+        }
+        sql.push(')');
+    };
+    match filter {
+        LogFilter::And(items) => list(items, " AND ", "TRUE", sql, params),
+        LogFilter::Or(items) => list(items, " OR ", "FALSE", sql, params),
+        LogFilter::Not(inner) => {
+            sql.push_str("(NOT ");
+            filter_sql(inner, sql, params);
+            sql.push(')');
+        }
+        LogFilter::Const(b) => sql.push_str(if *b { "TRUE" } else { "FALSE" }),
+        LogFilter::Compare { column, op, value } => {
+            let c = column_sql(*column);
+            let p = placeholder(params, bind(*column, value));
+            match op {
+                CmpOp::Eq => sql.push_str(&format!("({c} IS NOT DISTINCT FROM {p})")),
+                CmpOp::Ne => sql.push_str(&format!("({c} IS DISTINCT FROM {p})")),
+                other => {
+                    let symbol = match other {
+                        CmpOp::Lt => "<",
+                        CmpOp::Le => "<=",
+                        CmpOp::Gt => ">",
+                        _ => ">=",
+                    };
+                    sql.push_str(&format!("coalesce({c} {symbol} {p}, FALSE)"));
+                }
+            }
+        }
+        LogFilter::In { column, values } => {
+            let c = column_sql(*column);
+            if values.is_empty() {
+                sql.push_str("FALSE");
+                return;
+            }
+            sql.push('(');
+            for (i, v) in values.iter().enumerate() {
+                if i > 0 {
+                    sql.push_str(" OR ");
+                }
+                let p = placeholder(params, bind(*column, v));
+                sql.push_str(&format!("{c} IS NOT DISTINCT FROM {p}"));
+            }
+            sql.push(')');
+        }
+        LogFilter::StartsWith { column, prefix } => {
+            let c = column_sql(*column);
+            let p = placeholder(params, Box::new(prefix.clone()));
+            sql.push_str(&format!("coalesce(starts_with({c}, {p}), FALSE)"));
+        }
+    }
+}
+
+/// The listing of a query: SQL and parameters, reading `limit + 1` rows to learn whether more follow.
+fn list_sql(tenant: &str, query: &LogQuery) -> (String, Vec<Param>) {
+    let mut params: Vec<Param> = vec![
+        Box::new(tenant.to_owned()),
+        Box::new(kind_code(query.kind)),
+        Box::new(query.from.0),
+        Box::new(query.to.0),
+    ];
+    let mut sql = format!(
+        "SELECT seq, time, body FROM log_rows WHERE tenant = $1 AND kind = $2 AND time >= $3 AND time {} $4",
+        if query.to_inclusive { "<=" } else { "<" }
+    );
+    if let LogStart::After(cursor) = &query.start {
+        let t = placeholder(&mut params, Box::new(cursor.time.0));
+        let s = placeholder(&mut params, Box::new(cursor.seq));
+        sql.push_str(&format!(" AND (time, seq) > ({t}, {s})"));
+    }
+    if let Some(filter) = &query.filter {
+        sql.push_str(" AND ");
+        filter_sql(filter, &mut sql, &mut params);
+    }
+    let limit = placeholder(&mut params, Box::new(query.limit as i64 + 1));
+    sql.push_str(&format!(" ORDER BY time, seq LIMIT {limit}"));
+    if let LogStart::Offset(n) = query.start {
+        let offset = placeholder(&mut params, Box::new(i64::try_from(n).unwrap_or(i64::MAX)));
+        sql.push_str(&format!(" OFFSET {offset}"));
+    }
+    (sql, params)
+}
+
+fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p.as_ref() as &(dyn ToSql + Sync))
+        .collect()
 }
 
 #[async_trait]
 impl LogStore for PostgresStore {
     async fn put_log_rows(
         &self,
-        _tenant: &TenantId,
-        _rows: Vec<PreparedLogRow>,
+        tenant: &TenantId,
+        rows: Vec<PreparedLogRow>,
     ) -> Result<Vec<LogPutOutcome>, StoreError> {
-        Err(unsupported())
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let codec = self.inner.codec.clone();
+        let encoded = tokio::task::spawn_blocking(move || {
+            let encoder = codec.encoder();
+            rows.into_iter()
+                .map(|row| EncodedLogRow {
+                    body: encoder.encode(&row.body),
+                    row,
+                })
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("compression task failed: {e}")))?;
+        let mut client = self.client().await?;
+        Ok(in_transaction!(client, tx => put_in(&tx, tenant, &encoded)))
     }
 
     async fn get_log_row(
         &self,
-        _tenant: &TenantId,
-        _kind: LogKind,
-        _key: &str,
+        tenant: &TenantId,
+        kind: LogKind,
+        key: &str,
     ) -> Result<Option<Vec<u8>>, StoreError> {
-        Err(unsupported())
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT body FROM log_rows WHERE tenant = $1 AND kind = $2 AND row_key = $3",
+            )
+            .await
+            .map_err(backend)?;
+        let row = client
+            .query_opt(&stmt, &[&tenant, &kind_code(kind), &key])
+            .await
+            .map_err(backend)?;
+        drop(client);
+        match row {
+            None => Ok(None),
+            Some(row) => {
+                let blob: Vec<u8> = row.get(0);
+                self.decoded(|codec| codec.decode(&blob)).await.map(Some)
+            }
+        }
     }
 
     async fn delete_log_row(
         &self,
-        _tenant: &TenantId,
-        _kind: LogKind,
-        _key: &str,
+        tenant: &TenantId,
+        kind: LogKind,
+        key: &str,
     ) -> Result<bool, StoreError> {
-        Err(unsupported())
+        let mut client = self.client().await?;
+        Ok(in_transaction!(client, tx => delete_in(&tx, tenant, kind, key)))
     }
 
     async fn list_log_rows(
         &self,
-        _tenant: &TenantId,
-        _query: &LogQuery,
+        tenant: &TenantId,
+        query: &LogQuery,
     ) -> Result<LogPage, StoreError> {
-        Err(unsupported())
+        let (sql, params) = list_sql(tenant, query);
+        let client = self.client().await?;
+        let stmt = client.prepare_cached(&sql).await.map_err(backend)?;
+        let rows = client.query(&stmt, &refs(&params)).await.map_err(backend)?;
+        drop(client);
+        let more = rows.len() > query.limit;
+        let raws: Vec<(i64, i64, Vec<u8>)> = rows
+            .iter()
+            .take(query.limit)
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let rows = self
+            .decoded(|codec| {
+                raws.iter()
+                    .map(|(seq, time, blob)| {
+                        Ok(LogRow {
+                            cursor: LogCursor {
+                                seq: *seq,
+                                time: Ticks(*time),
+                            },
+                            body: codec.decode(blob)?,
+                        })
+                    })
+                    .collect()
+            })
+            .await?;
+        Ok(LogPage { rows, more })
     }
 
     async fn dialout_report(
         &self,
-        _tenant: &TenantId,
-        _query: &DialoutQuery,
+        tenant: &TenantId,
+        query: &DialoutQuery,
     ) -> Result<DialoutPage, StoreError> {
-        Err(unsupported())
+        let mut params: Vec<Param> = vec![
+            Box::new(tenant.to_owned()),
+            Box::new(query.from.0),
+            Box::new(query.to.0),
+        ];
+        let mut sql = format!(
+            "SELECT user_id, user_principal_name, max(user_display_name), usage_location, destination_context, \
+             currency, count(*), sum(charge_nanos)::int8, sum(seconds)::int8 FROM log_dialouts \
+             WHERE tenant = $1 AND time >= $2 AND time {} $3",
+            if query.to_inclusive { "<=" } else { "<" }
+        );
+        if let Some(filter) = &query.filter {
+            sql.push_str(" AND ");
+            filter_sql(filter, &mut sql, &mut params);
+        }
+        let limit = placeholder(&mut params, Box::new(query.limit as i64 + 1));
+        let offset = placeholder(
+            &mut params,
+            Box::new(i64::try_from(query.offset).unwrap_or(i64::MAX)),
+        );
+        // NULLS FIRST: the embedded store's order, where a missing value sorts before any other.
+        sql.push_str(&format!(
+            " GROUP BY user_id, user_principal_name, usage_location, destination_context, currency \
+             ORDER BY user_principal_name NULLS FIRST, user_id NULLS FIRST, usage_location NULLS FIRST, \
+             destination_context NULLS FIRST, currency NULLS FIRST LIMIT {limit} OFFSET {offset}"
+        ));
+        let client = self.client().await?;
+        let stmt = client.prepare_cached(&sql).await.map_err(backend)?;
+        let rows = client.query(&stmt, &refs(&params)).await.map_err(backend)?;
+        let more = rows.len() > query.limit;
+        Ok(DialoutPage {
+            rows: rows
+                .iter()
+                .take(query.limit)
+                .map(|r| DialoutRow {
+                    user_id: r.get(0),
+                    user_principal_name: r.get(1),
+                    user_display_name: r.get(2),
+                    usage_location: r.get(3),
+                    destination_context: r.get(4),
+                    currency: r.get(5),
+                    total_calls: r.get(6),
+                    total_charge_nanos: r.get(7),
+                    total_seconds: r.get(8),
+                })
+                .collect(),
+            more,
+        })
     }
 
     async fn correlated_log_rows(
         &self,
-        _tenant: &TenantId,
-        _correlation_id: &str,
-        _limit: usize,
+        tenant: &TenantId,
+        correlation_id: &str,
+        limit: usize,
     ) -> Result<Vec<Vec<u8>>, StoreError> {
-        Err(unsupported())
+        let client = self.client().await?;
+        let stmt = client
+            .prepare_cached(
+                "SELECT body FROM log_rows WHERE tenant = $1 AND correlation_id = $2 AND kind = $3 \
+                 ORDER BY time, seq LIMIT $4",
+            )
+            .await
+            .map_err(backend)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let blobs: Vec<Vec<u8>> = client
+            .query(
+                &stmt,
+                &[
+                    &tenant,
+                    &correlation_id,
+                    &kind_code(LogKind::DirectRouting),
+                    &limit,
+                ],
+            )
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        drop(client);
+        self.decoded(|codec| blobs.iter().map(|b| codec.decode(b)).collect())
+            .await
     }
 }

@@ -148,6 +148,46 @@ CREATE TABLE outbox_totals (
     dropped bigint NOT NULL
 );
 "#,
+    // 3: log rows (PSTN, direct routing, SMS, blocked users, meeting dial-outs) and the dial-out facts the
+    // dial-out report sums. Text columns that filters compare use the "C" collation, as the embedded store
+    // compares bytes.
+    r#"
+CREATE TABLE log_rows (
+    tenant text COLLATE "C" NOT NULL,
+    kind smallint NOT NULL,
+    row_key text COLLATE "C" NOT NULL,
+    seq bigserial NOT NULL,
+    time bigint NOT NULL,
+    user_principal_name text COLLATE "C",
+    user_id text COLLATE "C",
+    call_type text COLLATE "C",
+    caller_number text COLLATE "C",
+    callee_number text COLLATE "C",
+    successful_call boolean,
+    final_sip_code bigint,
+    correlation_id text COLLATE "C",
+    body bytea NOT NULL,
+    PRIMARY KEY (tenant, kind, row_key)
+);
+ALTER TABLE log_rows ALTER COLUMN body SET STORAGE EXTERNAL;
+CREATE INDEX log_rows_by_time ON log_rows (tenant, kind, time, seq);
+CREATE INDEX log_rows_by_correlation ON log_rows (tenant, correlation_id) WHERE correlation_id IS NOT NULL;
+CREATE TABLE log_dialouts (
+    tenant text COLLATE "C" NOT NULL,
+    seq bigint NOT NULL,
+    time bigint NOT NULL,
+    user_id text COLLATE "C",
+    user_principal_name text COLLATE "C",
+    user_display_name text COLLATE "C",
+    usage_location text COLLATE "C",
+    destination_context text COLLATE "C",
+    currency text COLLATE "C",
+    charge_nanos bigint NOT NULL,
+    seconds bigint NOT NULL,
+    PRIMARY KEY (tenant, seq)
+);
+CREATE INDEX log_dialouts_by_time ON log_dialouts (tenant, time);
+"#,
 ];
 
 /// A fixed number that, hashed with the schema's name, names the advisory lock migrations run under.

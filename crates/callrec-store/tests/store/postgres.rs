@@ -171,6 +171,23 @@ mod enabled {
         crate::for_each_subscription_case!(postgres_subscription_cases);
     }
 
+    macro_rules! postgres_log_cases {
+        ($($case:ident),* $(,)?) => {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(backend) = PostgresBackend::new(stringify!($case)) else { return };
+                    crate::logs::$case(&backend).await;
+                }
+            )*
+        };
+    }
+
+    mod logs {
+        use super::PostgresBackend;
+        crate::for_each_log_case!(postgres_log_cases);
+    }
+
     const A: &str = "tenant-a";
 
     /// Two nodes (two stores, each with its own pool) write the same ids at once, each batch in
