@@ -651,3 +651,199 @@ fn an_unreachable_or_empty_jwks_stops_the_start() {
     .to_string();
     assert!(e.contains("no keys"), "{e}");
 }
+
+/// `callrec` with no token settings inherited from the environment.
+fn callrec(args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"));
+    command
+        .args(args)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1");
+    for name in [
+        "CALLREC_JWT_SECRET",
+        "CALLREC_JWKS",
+        "CALLREC_AUTH",
+        "CALLREC_LISTEN",
+        "CALLREC_STORE",
+    ] {
+        command.env_remove(name);
+    }
+    command
+}
+
+/// A `callrec serve` process, killed when dropped.
+struct Served {
+    child: std::process::Child,
+    base: String,
+    /// The log lines up to the one that names the address.
+    log: Vec<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(store: &std::path::Path, extra: &[&str]) -> Served {
+    use std::io::BufRead;
+    let mut child = callrec(&["serve", "--store", store.to_str().unwrap()])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start callrec serve");
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut log = Vec::new();
+    let base = loop {
+        let line = lines.next().expect("the server exited").expect("stderr");
+        if let Some(at) = line.find("http://") {
+            let rest = &line[at..];
+            let end = rest.find("/v1.0").unwrap_or(rest.len());
+            break rest[..end].replace("0.0.0.0", "127.0.0.1");
+        }
+        log.push(line);
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, base, log }
+}
+
+fn http(method: &str, url: &str, token: Option<&str>, body: Option<&Value>) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut request = ureq::http::Request::builder().method(method).uri(url);
+    if let Some(t) = token {
+        request = request.header("authorization", format!("Bearer {t}"));
+    }
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    if !body.is_empty() {
+        request = request.header("content-type", "application/json");
+    }
+    let mut response = agent.run(request.body(body.into_bytes()).unwrap()).unwrap();
+    let text = response.body_mut().read_to_string().unwrap();
+    (response.status().as_u16(), text)
+}
+
+fn dev_token_from_cli(secret: &str, tenant: &str, roles: &str) -> String {
+    let out = callrec(&[
+        "token", "--secret", secret, "--tenant", tenant, "--roles", roles,
+    ])
+    .output()
+    .expect("callrec token");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn callrec_token_and_serve_with_a_secret_work_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(
+        &dir.path().join("s.db"),
+        &["--listen", "127.0.0.1:0", "--jwt-secret", "cli-secret"],
+    );
+    let both = format!("{READ},{WRITE}");
+    let token_a = dev_token_from_cli("cli-secret", TENANT_A, &both);
+    let token_b = dev_token_from_cli("cli-secret", TENANT_B, READ);
+    let records = format!("{}{RECORDS}", server.base);
+    let (status, text) = http("GET", &records, None, None);
+    assert_eq!(status, 401, "{text}");
+    // With tokens, Graph's 30-day retention applies: a record of yesterday is visible, one of 2024 not.
+    let yesterday = (time::OffsetDateTime::now_utc() - time::Duration::days(1))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let old = record("cli-old", "2024-01-01T10:00:00Z", 1, 1);
+    let (status, text) = http("POST", &records, Some(&token_a), Some(&old));
+    assert_eq!(status, 201, "{text}");
+    let rec = record("cli-1", &yesterday, 1, 1);
+    let (status, text) = http("POST", &records, Some(&token_a), Some(&rec));
+    assert_eq!(status, 201, "{text}");
+    let (status, text) = http("GET", &records, Some(&token_a), None);
+    assert_eq!(status, 200, "{text}");
+    assert!(text.contains("cli-1"), "{text}");
+    assert!(!text.contains("cli-old"), "{text}");
+    let (status, text) = http("GET", &records, Some(&token_b), None);
+    assert_eq!(status, 200, "{text}");
+    assert!(
+        !text.contains("cli-1"),
+        "tenant B sees tenant A's record: {text}"
+    );
+    // A token made with another secret is refused.
+    let wrong = dev_token_from_cli("other-secret", TENANT_A, READ);
+    assert_eq!(http("GET", &records, Some(&wrong), None).0, 401);
+    assert!(
+        !server
+            .log
+            .iter()
+            .any(|l| l.contains("AUTHENTICATION IS OFF")),
+        "{:?}",
+        server.log
+    );
+}
+
+#[test]
+fn serve_is_open_only_on_loopback_unless_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let local = serve(&store, &["--listen", "127.0.0.1:0"]);
+    assert!(
+        local
+            .log
+            .iter()
+            .any(|l| l.contains("AUTHENTICATION IS OFF")),
+        "{:?}",
+        local.log
+    );
+    assert_eq!(
+        http("GET", &format!("{}{RECORDS}", local.base), None, None).0,
+        200
+    );
+    drop(local);
+
+    let out = callrec(&[
+        "serve",
+        "--listen",
+        "0.0.0.0:0",
+        "--store",
+        store.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to serve"), "{stderr}");
+
+    let out = callrec(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--auth",
+        "token",
+        "--store",
+        store.to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--jwt-secret"), "{stderr}");
+
+    let open = serve(&store, &["--listen", "0.0.0.0:0", "--auth", "none"]);
+    assert!(
+        open.log.iter().any(|l| l.contains("AUTHENTICATION IS OFF")),
+        "{:?}",
+        open.log
+    );
+    assert_eq!(
+        http("GET", &format!("{}{RECORDS}", open.base), None, None).0,
+        200
+    );
+}
