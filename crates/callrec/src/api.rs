@@ -69,7 +69,7 @@ pub struct ApiConfig {
     pub throttle: Option<Limits>,
     /// Faults injected from the start (changeable at run time through [`AppState::faults`]).
     pub faults: FaultSettings,
-    /// Records whose call ended longer ago than this are hidden; `None` keeps them forever.
+    /// Records whose call ended longer ago than this are hidden and purged; `None` keeps them forever.
     pub retention: Option<Duration>,
 }
 
