@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::Generator;
 use super::population::Country;
-use super::record;
+use super::record::{self, PstnCall};
 use super::rng::Rng;
 use crate::ingest::{IngestSummary, Rejection};
 
@@ -141,7 +141,11 @@ impl Generator {
             seconds(call.start, call.end)
         };
         let mut rows = Vec::with_capacity(1);
-        if call.direct_routing {
+        if call.meeting {
+            if !setup_failed {
+                rows.push(self.meeting_row(&call, &mut r, duration));
+            }
+        } else if call.direct_routing {
             let invite = Ticks(call.start.0 - r.range(TICKS_PER_SECOND, 4 * TICKS_PER_SECOND));
             let (code, sub_reason, phrase) = sip_outcome(call.failure);
             let media_region = region(user_country, &mut r);
@@ -230,6 +234,68 @@ impl Generator {
             }));
         }
         rows
+    }
+
+    /// The PSTN row of a meeting's phone participant, under the organizer: a dial-out from the meeting
+    /// (`conf_out`, charged per minute, which the dial-out report sums) or a dial-in (`conf_in`, free).
+    fn meeting_row(&self, call: &PstnCall, r: &mut Rng, duration: i64) -> Value {
+        let pop = &self.world.population;
+        let user = &pop.people[call.user];
+        let user_country = pop.sites[user.site].country;
+        let dial_out = r.chance(0.6);
+        let international = call.country != user_country;
+        let minutes = (duration as f64 / 60.0).ceil();
+        let charge = match (dial_out, international) {
+            (false, _) => 0.0,
+            (true, true) => cents(minutes * international_rate(call.country)),
+            (true, false) => cents(minutes * 0.012),
+        };
+        // The tenant's audio-conferencing bridge, in the same fictional range as its users' numbers.
+        let bridge = user_number(99, pop.sites[0].country);
+        let theirs = shown(&call.number, call.country);
+        let (caller, callee) = if dial_out {
+            (bridge, theirs)
+        } else {
+            (theirs, bridge)
+        };
+        let conference_id = r.range(100_000_000, 999_999_999).to_string();
+        let call_id = format!(
+            "{}_{}@52.114.{}.{}",
+            r.range(1_000_000_000, 2_147_483_647),
+            r.range(100_000_000, 999_999_999),
+            r.below(256),
+            r.below(256)
+        );
+        json!({
+            "@odata.type": format!("#{}", LogKind::PstnCall.type_name()),
+            "id": r.guid().to_string(),
+            "callId": call_id,
+            "userId": user.id.to_string(),
+            "userPrincipalName": user.upn,
+            "userDisplayName": user.display_name,
+            "startDateTime": call.start.to_string(),
+            "endDateTime": call.end.to_string(),
+            "duration": duration,
+            "charge": charge,
+            "callType": if dial_out { "conf_out" } else { "conf_in" },
+            "currency": "USD",
+            "calleeNumber": callee,
+            "usageCountryCode": country_code(user_country),
+            "tenantCountryCode": country_code(pop.sites[0].country),
+            "connectionCharge": 0.0,
+            "callerNumber": caller,
+            "destinationContext": if dial_out {
+                Value::from(if international { "International" } else { "Domestic" })
+            } else {
+                Value::Null
+            },
+            "destinationName": country_name(if dial_out { call.country } else { user_country }),
+            "conferenceId": conference_id,
+            "licenseCapability": "MCOMEETADV",
+            "inventoryType": "Service",
+            "operator": "Microsoft",
+            "callDurationSource": "microsoft",
+        })
     }
 
     /// Writes the log rows of every record as NDJSON (each row with its `@odata.type`, so `callrec import`
@@ -328,7 +394,7 @@ mod tests {
     #[test]
     fn pstn_calls_get_valid_rows_that_match_their_records() {
         let g = generator(3_000);
-        let (mut pstn, mut dr, mut failed_dr, mut charged) = (0, 0, 0, 0);
+        let (mut pstn, mut dr, mut failed_dr, mut charged, mut dial_outs) = (0, 0, 0, 0, 0);
         for i in 0..3_000 {
             let rows = g.log_rows(i);
             let record = g.record(i);
@@ -384,7 +450,15 @@ mod tests {
                         assert!(charge >= 0.0);
                         if charge > 0.0 {
                             charged += 1;
-                            assert_eq!(row["callType"], "user_out");
+                            assert!(
+                                row["callType"] == "user_out" || row["callType"] == "conf_out",
+                                "{row}"
+                            );
+                        }
+                        if row["callType"] == "conf_out" {
+                            dial_outs += 1;
+                            assert_eq!(record["type"], "groupCall", "record {i}");
+                            assert!(checked.row.facts.dialout.is_some());
                         }
                     }
                     other => panic!("unexpected kind {other}"),
@@ -396,6 +470,7 @@ mod tests {
         assert!(dr > 50, "{dr} direct-routing rows");
         assert!(failed_dr > 0, "some direct-routing attempts fail");
         assert!(charged > 0, "some calls cost money");
+        assert!(dial_outs > 0, "some meetings dial out");
     }
 
     #[test]

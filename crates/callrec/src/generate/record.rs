@@ -328,6 +328,9 @@ pub(crate) struct PstnCall {
     pub(crate) end: Ticks,
     /// `(stage, reason)` of a failed call.
     pub(crate) failure: Option<(&'static str, &'static str)>,
+    /// A phone participant of a meeting (`user` is the organizer, under whom Graph counts the call);
+    /// `outbound` is then left to the logs to decide.
+    pub(crate) meeting: bool,
 }
 
 type Head = (&'static str, Party, Vec<Party>, Option<String>);
@@ -699,7 +702,23 @@ impl<'a> Builder<'a, '_> {
                         let phone_ok = leg_no == 0 || self.r.chance(0.5);
                         (self.client(*p, phone_ok), false)
                     }
-                    Party::Phone(_) => (self.service(Service::Mediation), true),
+                    Party::Phone(number) => {
+                        if leg_no == 0 {
+                            self.pstn = Some(PstnCall {
+                                user: organizer,
+                                number: number.clone(),
+                                country: self.pop().sites[site].country,
+                                outbound: false,
+                                direct_routing: false,
+                                bypass: false,
+                                start: Ticks(s),
+                                end: Ticks(e),
+                                failure: failure.map(|f| (f.stage, f.reason)),
+                                meeting: true,
+                            });
+                        }
+                        (self.service(Service::Mediation), true)
+                    }
                 };
                 let mut media = vec![MediaPlan {
                     kind: MediaKind::Audio,
@@ -908,6 +927,7 @@ impl<'a> Builder<'a, '_> {
             start: Ticks(start),
             end: Ticks(end),
             failure: failure.map(|f| (f.stage, f.reason)),
+            meeting: false,
         });
         let phone = Party::Phone(number);
         let organizer = if outbound {
