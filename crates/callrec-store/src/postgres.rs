@@ -325,6 +325,29 @@ impl PostgresStore {
         })
     }
 
+    /// Drops the schema a store URL names (`schema=NAME`), with every table and row of the store in it.
+    /// For tests and tooling that make a store per run; refuses a URL without a schema.
+    pub async fn drop_schema(url: &str) -> Result<(), StoreError> {
+        let PostgresUrl { config, schema } = PostgresUrl::parse(url)?;
+        let Some(schema) = schema else {
+            return Err(StoreError::Open(
+                "the URL names no schema (schema=NAME) to drop".into(),
+            ));
+        };
+        let (client, connection) = config
+            .connect(NoTls)
+            .await
+            .map_err(|e| StoreError::Open(format!("cannot connect: {}", describe(&e))))?;
+        let connection = tokio::spawn(connection);
+        let dropped = client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .await
+            .map_err(backend);
+        drop(client);
+        let _ = connection.await;
+        dropped
+    }
+
     /// The number of migrations applied to the database.
     pub fn schema_version(&self) -> usize {
         self.inner.schema_version
@@ -445,6 +468,17 @@ impl PostgresStore {
 }
 
 async fn create_schema(client: &deadpool_postgres::Client, schema: &str) -> Result<(), StoreError> {
+    let exists: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)",
+            &[&schema],
+        )
+        .await
+        .map_err(|e| StoreError::Open(describe(&e)))?
+        .get(0);
+    if exists {
+        return Ok(());
+    }
     // Two nodes creating the schema at once: one of them sees a duplicate, which is as good.
     match client
         .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))

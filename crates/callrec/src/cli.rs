@@ -40,6 +40,10 @@ pub enum Command {
     Token(TokenArgs),
     /// Receive change notifications locally: answer validation, check clientState, print each one.
     WebhookListen(crate::webhook_listen::WebhookListenArgs),
+    /// Bring a store's schema up to date (serving does it too, at start).
+    Migrate(crate::migrate_store::MigrateArgs),
+    /// Copy tenants' data from one store to another (e.g. from SQLite to PostgreSQL).
+    MigrateStore(crate::migrate_store::MigrateStoreArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -47,7 +51,7 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "CALLREC_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// The store: a SQLite file path (or sqlite:PATH).
+    /// The store: a SQLite file path (or sqlite:PATH), or a postgres:// URL.
     #[arg(long, env = "CALLREC_STORE", default_value = storage::DEFAULT_STORE)]
     pub store: String,
     /// Fill an empty store with the documentation's example records and a few thousand generated ones.
@@ -210,6 +214,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => generate(args).await,
         Command::Token(args) => token(&args),
         Command::WebhookListen(args) => crate::webhook_listen::run(args).await,
+        Command::Migrate(args) => crate::migrate_store::migrate(args).await,
+        Command::MigrateStore(args) => crate::migrate_store::migrate_store(args).await,
     }
 }
 

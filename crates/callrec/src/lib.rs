@@ -11,6 +11,7 @@ pub mod faults;
 pub mod generate;
 pub mod ingest;
 pub mod ingest_logs;
+pub mod migrate_store;
 pub mod notify;
 pub mod openapi;
 pub mod retention;

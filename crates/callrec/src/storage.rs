@@ -1,7 +1,8 @@
 //! Chooses and opens the store a command works on, from `--store` / `CALLREC_STORE`.
 //!
 //! The form of the setting picks the backend: a file path (or `sqlite:PATH`) is the embedded SQLite store,
-//! the default. Anything with another scheme fails fast with a message that says what is accepted.
+//! the default; a `postgres://` (or `postgresql://`) URL is PostgreSQL, in builds with the `postgres`
+//! feature. Anything with another scheme fails fast with a message that says what is accepted.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,19 +18,29 @@ pub const DEFAULT_STORE: &str = "callrec.db";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreLocation {
     Sqlite(PathBuf),
+    /// A `postgres://` URL, as given.
+    Postgres(String),
 }
 
 impl StoreLocation {
     pub fn parse(spec: &str) -> anyhow::Result<Self> {
-        if let Some(path) = spec.strip_prefix("sqlite://").or_else(|| spec.strip_prefix("sqlite:")) {
+        if let Some(path) = spec
+            .strip_prefix("sqlite://")
+            .or_else(|| spec.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
                 bail!("--store sqlite: needs a file path, e.g. sqlite:callrec.db");
             }
             return Ok(StoreLocation::Sqlite(PathBuf::from(path)));
         }
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            return Ok(StoreLocation::Postgres(spec.to_owned()));
+        }
         if let Some((scheme, _)) = spec.split_once("://") {
             bail!(
-                "--store {spec}: unknown store scheme '{scheme}'; use a file path or sqlite:PATH for the embedded store"
+                "--store {}: unknown store scheme '{scheme}'; use a file path or sqlite:PATH for the embedded store, \
+                 or postgres://USER:PASSWORD@HOST/DATABASE for PostgreSQL",
+                describe(spec)
             );
         }
         if spec.is_empty() {
@@ -44,11 +55,52 @@ pub async fn open(spec: &str) -> anyhow::Result<Arc<dyn Store>> {
     match StoreLocation::parse(spec)? {
         StoreLocation::Sqlite(path) => {
             let shown = path.display().to_string();
-            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path, SqliteOptions::default()))
-                .await?
-                .with_context(|| format!("cannot open the store {shown}"))?;
+            let store = tokio::task::spawn_blocking(move || {
+                SqliteStore::open(&path, SqliteOptions::default())
+            })
+            .await?
+            .with_context(|| format!("cannot open the store {shown}"))?;
             Ok(Arc::new(store))
         }
+        StoreLocation::Postgres(url) => open_postgres(&url).await,
+    }
+}
+
+#[cfg(feature = "postgres")]
+async fn open_postgres(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    use callrec_store::postgres::{PostgresOptions, PostgresStore};
+    let store = PostgresStore::open(url, PostgresOptions::default())
+        .await
+        .with_context(|| format!("cannot open the store {}", describe(url)))?;
+    Ok(Arc::new(store))
+}
+
+#[cfg(not(feature = "postgres"))]
+async fn open_postgres(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    bail!(
+        "--store {}: this build of callrec has no PostgreSQL backend (build it with the `postgres` feature)",
+        describe(url)
+    )
+}
+
+/// A store setting fit for messages and logs: a URL's password is replaced by `***`.
+pub fn describe(spec: &str) -> String {
+    let Some((scheme, rest)) = spec.split_once("://") else {
+        return spec.to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            let masked = if credentials.contains(':') {
+                format!("{user}:***")
+            } else {
+                user.to_owned()
+            };
+            format!("{scheme}://{masked}@{host}{tail}")
+        }
+        None => spec.to_owned(),
     }
 }
 
@@ -58,11 +110,48 @@ mod tests {
 
     #[test]
     fn store_locations() {
-        assert_eq!(StoreLocation::parse("x.db").unwrap(), StoreLocation::Sqlite("x.db".into()));
-        assert_eq!(StoreLocation::parse("sqlite:x.db").unwrap(), StoreLocation::Sqlite("x.db".into()));
-        assert_eq!(StoreLocation::parse("sqlite:///tmp/x.db").unwrap(), StoreLocation::Sqlite("/tmp/x.db".into()));
-        let err = StoreLocation::parse("mysql://host/db").unwrap_err().to_string();
+        assert_eq!(
+            StoreLocation::parse("x.db").unwrap(),
+            StoreLocation::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            StoreLocation::parse("sqlite:x.db").unwrap(),
+            StoreLocation::Sqlite("x.db".into())
+        );
+        assert_eq!(
+            StoreLocation::parse("sqlite:///tmp/x.db").unwrap(),
+            StoreLocation::Sqlite("/tmp/x.db".into())
+        );
+        let err = StoreLocation::parse("mysql://host/db")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown store scheme 'mysql'"), "{err}");
         assert!(StoreLocation::parse("").is_err());
+        for url in [
+            "postgres://u:p@db.example/callrec",
+            "postgresql://u@localhost/callrec?schema=callrec",
+        ] {
+            assert_eq!(
+                StoreLocation::parse(url).unwrap(),
+                StoreLocation::Postgres(url.into())
+            );
+        }
+    }
+
+    #[test]
+    fn descriptions_hide_passwords() {
+        assert_eq!(
+            describe("postgres://callrec:secret@db:5432/callrec?schema=a"),
+            "postgres://callrec:***@db:5432/callrec?schema=a"
+        );
+        assert_eq!(
+            describe("postgres://callrec@db/callrec"),
+            "postgres://callrec@db/callrec"
+        );
+        assert_eq!(describe("callrec.db"), "callrec.db");
+        let err = StoreLocation::parse("mysql://root:hunter2@host/db")
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("hunter2"), "{err}");
     }
 }

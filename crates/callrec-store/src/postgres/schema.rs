@@ -219,14 +219,23 @@ pub(super) async fn migrate(client: &mut Client) -> Result<usize, StoreError> {
 
 async fn apply_pending(client: &mut Client) -> Result<usize, StoreError> {
     let open = |e: tokio_postgres::Error| StoreError::Open(super::describe(&e));
-    client
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS callrec_migrations (\
-                 version integer PRIMARY KEY, \
-                 applied_at timestamptz NOT NULL DEFAULT now())",
-        )
+    // Looked up first: `CREATE TABLE IF NOT EXISTS` on an existing table makes the server send a notice
+    // at every start.
+    let exists: bool = client
+        .query_one("SELECT to_regclass('callrec_migrations') IS NOT NULL", &[])
         .await
-        .map_err(open)?;
+        .map_err(open)?
+        .get(0);
+    if !exists {
+        client
+            .batch_execute(
+                "CREATE TABLE callrec_migrations (\
+                     version integer PRIMARY KEY, \
+                     applied_at timestamptz NOT NULL DEFAULT now())",
+            )
+            .await
+            .map_err(open)?;
+    }
     loop {
         let tx = client.transaction().await.map_err(open)?;
         let applied: i32 = tx

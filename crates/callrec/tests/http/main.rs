@@ -8,6 +8,7 @@ mod fidelity;
 mod logs;
 mod notifications;
 mod paging;
+mod postgres;
 mod records;
 mod retention;
 mod support;

@@ -1,4 +1,8 @@
 //! A callrec server started on `127.0.0.1:0` over a fresh store, and a small blocking client for it.
+//!
+//! The store is a SQLite file in a temporary directory; when `CALLREC_TEST_POSTGRES` names a PostgreSQL
+//! database (and the `postgres` feature is built), it is a fresh schema of that database instead, dropped
+//! with the server, so the whole suite runs on either backend.
 
 use std::sync::Arc;
 
@@ -14,6 +18,58 @@ pub struct TestServer {
     pub runtime: tokio::runtime::Runtime,
     agent: ureq::Agent,
     _dir: tempfile::TempDir,
+    /// What `--store` would say for this server's store (a file path or a `postgres://` URL), for a
+    /// second server or process on the same data.
+    pub store_spec: String,
+    _schema: Option<TestSchema>,
+}
+
+/// The variable naming the PostgreSQL database the tests may use.
+pub const POSTGRES_VARIABLE: &str = "CALLREC_TEST_POSTGRES";
+
+/// A fresh PostgreSQL schema for one test, dropped when this is.
+pub struct TestSchema {
+    pub url: String,
+}
+
+impl TestSchema {
+    /// A new schema's store URL, when `CALLREC_TEST_POSTGRES` is set and this build has PostgreSQL.
+    pub fn new() -> Option<TestSchema> {
+        let base = std::env::var(POSTGRES_VARIABLE).ok()?;
+        if !cfg!(feature = "postgres") {
+            return None;
+        }
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let joiner = if base.contains('?') { '&' } else { '?' };
+        let url = format!(
+            "{base}{joiner}schema=http_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        Some(TestSchema { url })
+    }
+}
+
+impl Drop for TestSchema {
+    fn drop(&mut self) {
+        #[cfg(feature = "postgres")]
+        {
+            let url = self.url.clone();
+            // Drop may run inside a runtime, which cannot be blocked on: use a runtime of its own.
+            let dropped = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(callrec_store::postgres::PostgresStore::drop_schema(&url))
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop the test schema of {}", self.url);
+            }
+        }
+    }
 }
 
 /// One response, read whole.
@@ -81,9 +137,18 @@ impl TestServer {
             .enable_all()
             .build()
             .expect("runtime");
-        let path = dir.path().join("test.db");
+        let schema = TestSchema::new();
+        let store_spec = match &schema {
+            Some(schema) => schema.url.clone(),
+            None => dir
+                .path()
+                .join("test.db")
+                .to_str()
+                .expect("utf-8 path")
+                .to_owned(),
+        };
         let store = runtime
-            .block_on(callrec::storage::open(path.to_str().expect("utf-8 path")))
+            .block_on(callrec::storage::open(&store_spec))
             .expect("open store");
         let state = AppState::new(store.clone(), config);
         let served = state.clone();
@@ -107,6 +172,8 @@ impl TestServer {
             runtime,
             agent,
             _dir: dir,
+            store_spec,
+            _schema: schema,
         }
     }
 
