@@ -207,6 +207,12 @@ pub fn app(state: AppState) -> Router {
             "/callrec/callRecords/{id}/directRoutingCalls",
             get(logs::linked_rows),
         )
+        .route(
+            "/callrec/faults",
+            get(faults::get_settings)
+                .put(faults::put_settings)
+                .delete(faults::clear_settings),
+        )
         .route("/openapi.json", get(metadata::openapi))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(unknown_resource)

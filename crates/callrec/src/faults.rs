@@ -4,10 +4,11 @@
 //!
 //! Graph makes a record available 30 to 150 minutes after its call ended (spec/API.md section 9); the
 //! availability delay hides each record until its call ended that long ago, so a client's "poll until it
-//! appears" logic meets a 404 first. Faults are off by default and set with `serve` flags; [`Faults::set`]
-//! changes them at run time, and [`get_settings`], [`put_settings`] and [`clear_settings`] are the handlers
-//! of an administration endpoint (`/callrec/faults`, JSON [`FaultSettings`]) once it is documented in the
-//! OpenAPI description. Only the Graph API (`/v1.0`, `/beta`) is affected, never callrec's own endpoints.
+//! appears" logic meets a 404 first. Faults are off by default and set with `serve` flags; at run time
+//! `/callrec/faults` reads ([`get_settings`]), replaces ([`put_settings`]) and clears ([`clear_settings`])
+//! them as JSON [`FaultSettings`], so a test suite can switch faults on and off around its cases without
+//! restarting the server. Only the Graph API (`/v1.0`, `/beta`) is affected, never callrec's own endpoints,
+//! so the administration endpoint itself always answers.
 
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
@@ -63,6 +64,25 @@ impl Default for FaultSettings {
 }
 
 impl FaultSettings {
+    /// Reads settings from a JSON object. A message names the field at fault, which serde's own messages
+    /// leave out for a value of the wrong type.
+    pub fn from_json(body: &[u8]) -> Result<FaultSettings, String> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err("the body is empty; send a JSON object (`{}` for the defaults)".to_owned());
+        }
+        let value: serde_json::Value =
+            serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+        let serde_json::Value::Object(fields) = &value else {
+            return Err("the settings are a JSON object".to_owned());
+        };
+        for (name, field) in fields {
+            let alone =
+                serde_json::Value::Object([(name.clone(), field.clone())].into_iter().collect());
+            serde_json::from_value::<FaultSettings>(alone).map_err(|e| format!("{name}: {e}"))?;
+        }
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
     /// Checks the ranges; the message names the field.
     pub fn validate(&self) -> Result<(), String> {
         if !(0.0..=1.0).contains(&self.error_rate) {
@@ -207,12 +227,12 @@ pub async fn get_settings(State(state): State<AppState>) -> Json<FaultSettings> 
     Json(state.faults.settings())
 }
 
-/// `PUT` or `POST /callrec/faults`: replaces the settings; fields left out take their defaults.
+/// `PUT /callrec/faults`: replaces the settings; fields left out take their defaults, so `{}` clears them.
 pub async fn put_settings(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Json<FaultSettings>, ApiError> {
-    let settings: FaultSettings = serde_json::from_slice(&body)
+    let settings = FaultSettings::from_json(&body)
         .map_err(|e| ApiError::invalid_body(format!("The fault settings cannot be read: {e}")))?;
     settings.validate().map_err(ApiError::invalid_body)?;
     tracing::warn!(?settings, "fault injection settings changed");
@@ -247,6 +267,24 @@ mod tests {
         assert_eq!(parsed.error_rate, 0.5);
         assert_eq!(parsed.error_statuses, FAULT_STATUSES.to_vec());
         assert!(serde_json::from_str::<FaultSettings>(r#"{"errorRat":0.5}"#).is_err());
+    }
+
+    #[test]
+    fn json_errors_name_the_field() {
+        let read = |text: &str| FaultSettings::from_json(text.as_bytes());
+        assert_eq!(
+            read(r#"{"latencyMs":250}"#).map(|s| (s.latency_ms, s.error_rate)),
+            Ok((250, 0.0))
+        );
+        let wrong_type = read(r#"{"errorRate":0.5,"latencyMs":"slow"}"#).unwrap_err();
+        assert!(wrong_type.starts_with("latencyMs: "), "{wrong_type}");
+        let negative = read(r#"{"retryAfterSeconds":-1}"#).unwrap_err();
+        assert!(negative.starts_with("retryAfterSeconds: "), "{negative}");
+        let unknown = read(r#"{"errorRat":0.5}"#).unwrap_err();
+        assert!(unknown.starts_with("errorRat: unknown field"), "{unknown}");
+        assert!(read("").unwrap_err().contains("empty"));
+        assert!(read("[1]").unwrap_err().contains("object"));
+        assert!(read("{").unwrap_err().contains("not valid JSON"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::api::ApiVersion;
 use crate::api::call_records::{LIST_PAGE, LIST_PAGE_MAX, PARTICIPANT_PAGE, SESSION_PAGE};
 use crate::api::options::{CALL_RECORD, PARTICIPANT, SEGMENT, SESSION, selectable};
 use crate::auth::Resource;
+use crate::faults::{FAULT_STATUSES, FaultSettings};
 use callrec_model::logs::{self, LogKind, SchemaVersion};
 use schemas::{DescribedTypes, USABLE_ID_PATTERN, schema_ref};
 
@@ -51,6 +52,7 @@ const MAIN_ERROR: &str = "microsoft.graph.ODataErrors.MainError";
 const INNER_ERROR: &str = "microsoft.graph.ODataErrors.InnerError";
 const IMPORT_SUMMARY: &str = "callrec.importSummary";
 const IMPORT_REJECTION: &str = "callrec.importRejection";
+const FAULT_SETTINGS: &str = "callrec.faultSettings";
 
 /// Where a route lives: under each API version (`/v1.0`, `/beta`) or once at the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +138,8 @@ pub enum RequestBody {
     Subscription {
         create: bool,
     },
+    /// The fault injection settings, every field optional.
+    FaultSettings,
 }
 
 /// What a successful operation answers.
@@ -163,6 +167,8 @@ pub enum Reply {
     LogRow,
     /// 201 (new) or 200 (replaced) with the stored log row.
     LogWritten,
+    /// 200 with the fault injection settings in force.
+    FaultSettings,
 }
 
 /// One operation: a path (relative to the version prefix when versioned) and a method.
@@ -677,6 +683,49 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         scope: Scope::Root,
+        path: "/callrec/faults",
+        method: Method::Get,
+        name: "getFaultSettings",
+        tag: "faults",
+        summary: "The fault injection settings",
+        description: "The faults injected into Graph API requests (`/v1.0`, `/beta`) now: the `serve` flags' \
+            settings until a `PUT` or `DELETE` changes them.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::FaultSettings,
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/faults",
+        method: Method::Put,
+        name: "replaceFaultSettings",
+        tag: "faults",
+        summary: "Replace the fault injection settings",
+        description: "Replaces every setting at once: a field left out takes its default (so `{}` switches faults \
+            off), and the answer is the settings now in force. The settings hold for the whole server, every \
+            tenant alike, until changed again or the server restarts. Injected errors carry \
+            `callrec-fault: injected`.",
+        options: &[],
+        body: RequestBody::FaultSettings,
+        reply: Reply::FaultSettings,
+        errors: &[400],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/faults",
+        method: Method::Delete,
+        name: "clearFaultSettings",
+        tag: "faults",
+        summary: "Switch every fault off",
+        description: "Restores the default settings: no errors, no added latency, no availability delay.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::NoContent("Every fault is off."),
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
         path: "/openapi.json",
         method: Method::Get,
         name: "getOpenApi",
@@ -760,6 +809,7 @@ fn build() -> Value {
             { "name": "subscriptions", "description": "Change notifications for new and updated callRecords." },
             { "name": "logs", "description": "Graph's PSTN, direct routing and SMS log functions." },
             { "name": "ingestion", "description": "callrec's write endpoints: Graph itself is read-only." },
+            { "name": "faults", "description": "Errors, latency and late records injected on purpose, to test clients against Graph's bad days." },
             { "name": "service", "description": "Documents that describe the API, and liveness." },
         ],
         "paths": paths,
@@ -1223,6 +1273,17 @@ fn request_body(body: RequestBody) -> Option<Value> {
                 },
             },
         })),
+        RequestBody::FaultSettings => Some(json!({
+            "required": true,
+            "description": "The settings, as a JSON object; fields left out take their defaults. A field of the \
+                wrong type, out of range or unknown is refused with 400 naming it.",
+            "content": {
+                "application/json": {
+                    "schema": schema_ref(FAULT_SETTINGS),
+                    "example": { "errorRate": 0.1, "errorStatuses": [503], "retryAfterSeconds": 5 },
+                },
+            },
+        })),
         RequestBody::Import => Some(json!({
             "required": false,
             "description": "callRecords to import (an empty body imports nothing). The Content-Type is not consulted: the \
@@ -1567,6 +1628,16 @@ fn success_responses(reply: Reply) -> Map<String, Value> {
                 );
             }
         }
+        Reply::FaultSettings => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "The settings in force.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": json_content(schema_ref(FAULT_SETTINGS)),
+                }),
+            );
+        }
         Reply::ImportSummary => {
             out.insert(
                 "200".to_owned(),
@@ -1708,6 +1779,50 @@ fn error_response(description: &str, code: &str, headers: &[&str]) -> Value {
     })
 }
 
+/// The schema of [`FaultSettings`]: the defaults are read from `FaultSettings::default()`, and a test holds
+/// the property names to the struct's serialized fields.
+fn fault_settings_schema() -> Value {
+    let defaults = FaultSettings::default();
+    let whole = |description: &str, default: u64| json!({ "type": "integer", "format": "int64", "minimum": 0, "default": default, "description": description });
+    json!({
+        "title": "faultSettings",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "errorRate": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": defaults.error_rate,
+                "description": "Probability that a Graph API request is answered with an injected error instead.",
+            },
+            "errorStatuses": {
+                "type": "array",
+                "minItems": 1,
+                "items": { "type": "integer", "enum": FAULT_STATUSES },
+                "default": defaults.error_statuses,
+                "description": "The statuses injected errors are drawn from, evenly, each with Graph's error code.",
+            },
+            "retryAfterSeconds": whole("`Retry-After` of an injected error, in seconds (at least 1 is sent).", defaults.retry_after_seconds),
+            "latencyMs": whole("Milliseconds added to every Graph API response.", defaults.latency_ms),
+            "latencyJitterMs": whole("A further random delay of up to this many milliseconds.", defaults.latency_jitter_ms),
+            "availabilityDelaySeconds": whole(
+                "A record stays hidden (not listed, not counted, 404 when read) until its call ended this long ago; \
+                 Graph makes records available 30 to 150 minutes after the call.",
+                defaults.availability_delay_seconds,
+            ),
+            "seed": {
+                "type": "integer",
+                "format": "int64",
+                "minimum": 0,
+                "nullable": true,
+                "default": defaults.seed,
+                "description": "Seed of the random draws, for reproducible runs; null draws a new one.",
+            },
+        },
+    })
+}
+
 fn components() -> Value {
     let model = schema();
     let mut schemas = Map::new();
@@ -1817,6 +1932,7 @@ fn components() -> Value {
             },
         }),
     );
+    schemas.insert(FAULT_SETTINGS.to_owned(), fault_settings_schema());
 
     let mut parameters = Map::new();
     for option in ENDPOINTS.iter().flat_map(|e| e.options) {
