@@ -30,6 +30,7 @@ pub mod logs;
 pub mod metadata;
 pub mod options;
 pub mod paging;
+pub mod reports;
 pub mod subscriptions;
 pub mod wire;
 
@@ -103,6 +104,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     /// Checks and validates notification URLs; the same notifier delivers when the server started it.
     pub notifier: Arc<Notifier>,
+    /// Request counts and latencies for `/metrics`, and the counters other parts add.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
@@ -113,6 +116,7 @@ impl AppState {
             throttle: config.throttle.clone().map(|l| Arc::new(Throttle::new(l))),
             config: Arc::new(config),
             notifier: Notifier::new(NotifyConfig::default()),
+            metrics: Arc::new(crate::metrics::Metrics::new()),
         }
     }
 
@@ -193,6 +197,7 @@ pub fn app(state: AppState) -> Router {
             .layer(axum::Extension(version))
     };
     let max_body = state.config.max_body_bytes;
+    let state_for_metrics = state.clone();
     Router::new()
         .nest("/v1.0", versioned(ApiVersion::V1))
         .nest("/beta", versioned(ApiVersion::Beta))
@@ -213,6 +218,16 @@ pub fn app(state: AppState) -> Router {
                 .put(faults::put_settings)
                 .delete(faults::clear_settings),
         )
+        .route("/callrec/reports/quality", get(reports::quality_report))
+        .route(
+            "/callrec/reports/quality/thresholds",
+            get(reports::thresholds),
+        )
+        .route(
+            "/callrec/buildings",
+            get(reports::get_buildings).put(reports::put_buildings),
+        )
+        .route("/metrics", get(crate::metrics::metrics))
         .route("/openapi.json", get(metadata::openapi))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(unknown_resource)
@@ -224,6 +239,8 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(envelope::envelope))
+        // Outermost, so that requests refused by any layer above are counted too.
+        .layer(from_fn_with_state(state_for_metrics, crate::metrics::track))
 }
 
 /// Graph answers a URL it cannot map with 400 and names the segment it could not resolve.

@@ -44,6 +44,8 @@ pub enum Command {
     Migrate(crate::migrate_store::MigrateArgs),
     /// Copy tenants' data from one store to another (e.g. from SQLite to PostgreSQL).
     MigrateStore(crate::migrate_store::MigrateStoreArgs),
+    /// Print a call quality report (poor stream rates by day, user, subnet...) from a store.
+    Report(crate::report::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +66,9 @@ pub struct ServeArgs {
     /// (`getPstnCalls(fromDateTime=...toDateTime=...)`, as one SDK sends them), which Graph refuses.
     #[arg(long)]
     pub lenient_functions: bool,
+    /// A JSON file of call quality thresholds overriding CQD's defaults (see docs/quality.md).
+    #[arg(long, env = "CALLREC_QUALITY_THRESHOLDS")]
+    pub quality_thresholds: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub guard: GuardArgs,
     #[command(flatten)]
@@ -216,10 +221,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::WebhookListen(args) => crate::webhook_listen::run(args).await,
         Command::Migrate(args) => crate::migrate_store::migrate(args).await,
         Command::MigrateStore(args) => crate::migrate_store::migrate_store(args).await,
+        Command::Report(args) => crate::report::run(args).await,
     }
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    crate::report::configure_thresholds(args.quality_thresholds.as_deref())?;
     let store = storage::open(&args.store).await?;
     if args.demo {
         demo::fill_if_empty(&store, args.demo_records).await?;

@@ -9,6 +9,7 @@ mod logs;
 mod notifications;
 mod paging;
 mod postgres;
+mod quality;
 mod records;
 mod retention;
 mod support;
