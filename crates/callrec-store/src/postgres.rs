@@ -54,6 +54,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use callrec_model::edm::Ticks;
 use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::ListQuery;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -629,6 +630,11 @@ impl RecordStore for PostgresStore {
     async fn stats(&self) -> Result<StoreStats, StoreError> {
         let client = self.client().await?;
         records::stats(&client).await
+    }
+
+    async fn purge_ended_before(&self, cutoff: Ticks, limit: u32) -> Result<u64, StoreError> {
+        let mut client = self.client().await?;
+        records::purge_ended_before(&mut client, cutoff.0, limit).await
     }
 }
 

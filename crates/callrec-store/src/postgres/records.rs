@@ -506,11 +506,21 @@ pub(super) async fn put(
     Ok(in_transaction!(client, tx => put_in(&tx, tenant, records, condition)))
 }
 
-async fn delete_in(tx: &Transaction<'_>, tenant: &str, id: &str) -> Result<bool, TxError> {
+/// Deletes a record with everything that hangs on it; with `ended_before`, only if its call ended before
+/// that instant (a purge must not delete a record re-ingested meanwhile with a later end).
+async fn delete_in(
+    tx: &Transaction<'_>,
+    tenant: &str,
+    id: &str,
+    ended_before: Option<i64>,
+) -> Result<bool, TxError> {
     let stmt = tx
-        .prepare_cached("DELETE FROM records WHERE tenant = $1 AND id = $2 RETURNING session_count")
+        .prepare_cached(
+            "DELETE FROM records WHERE tenant = $1 AND id = $2 AND ($3::int8 IS NULL OR end_time < $3) \
+             RETURNING session_count",
+        )
         .await?;
-    let Some(row) = tx.query_opt(&stmt, &[&tenant, &id]).await? else {
+    let Some(row) = tx.query_opt(&stmt, &[&tenant, &id, &ended_before]).await? else {
         return Ok(false);
     };
     let sessions = i64::from(row.get::<_, i32>(0));
@@ -529,7 +539,66 @@ pub(super) async fn delete(
     tenant: &str,
     id: &str,
 ) -> Result<bool, StoreError> {
-    Ok(in_transaction!(client, tx => delete_in(&tx, tenant, id)))
+    Ok(in_transaction!(client, tx => delete_in(&tx, tenant, id, None)))
+}
+
+async fn purge_in(
+    tx: &Transaction<'_>,
+    tenant: &str,
+    ids: &[String],
+    cutoff: i64,
+) -> Result<u64, TxError> {
+    let mut deleted = 0;
+    for id in ids {
+        if delete_in(tx, tenant, id, Some(cutoff)).await? {
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
+/// Retention: deletes at most `limit` records, across tenants, whose call ended before `cutoff`; each
+/// tenant's share in one transaction, found along its end-time index.
+pub(super) async fn purge_ended_before(
+    client: &mut Client,
+    cutoff: i64,
+    limit: u32,
+) -> Result<u64, StoreError> {
+    let tenants: Vec<String> = client
+        .query(
+            "SELECT DISTINCT tenant FROM record_totals ORDER BY tenant",
+            &[],
+        )
+        .await
+        .map_err(backend)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut deleted = 0u64;
+    for tenant in tenants {
+        let room = i64::from(limit) - deleted as i64;
+        if room <= 0 {
+            break;
+        }
+        let stmt = client
+            .prepare_cached(
+                "SELECT id FROM records WHERE tenant = $1 AND end_time < $2 ORDER BY end_time, id LIMIT $3",
+            )
+            .await
+            .map_err(backend)?;
+        let ids: Vec<String> = client
+            .query(&stmt, &[&tenant, &cutoff, &room])
+            .await
+            .map_err(backend)?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        deleted += in_transaction!(client, tx => purge_in(&tx, &tenant, &ids, cutoff));
+    }
+    Ok(deleted)
 }
 
 /// A record's columns as fetched, decoded later (outside the connection) by [`RawRecord::decode`].
