@@ -201,8 +201,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
         name: "listCallRecords",
         tag: "callRecords",
         summary: "List callRecords",
-        description: "A page of callRecords (60 by default, up to 1000 with `Prefer: odata.maxpagesize`), newest \
-            first unless `$orderby` says otherwise. Items carry the auto-expanded `organizer_v2` but no sessions or \
+        description: "A page of callRecords (60 by default, up to 1000 with `Prefer: odata.maxpagesize`), by \
+            `startDateTime` ascending (oldest first, records that started at the same instant by `id`) unless \
+            `$orderby` says otherwise. Items carry the auto-expanded `organizer_v2` but no sessions or \
             participants_v2; get one record to expand those. Follow `@odata.nextLink` until it is absent.",
         options: &[
             QueryOption::Filter,
@@ -1094,13 +1095,14 @@ fn option_parameter(option: QueryOption) -> Value {
         QueryOption::OrderBy => {
             let mut p = query(
                 "$orderby",
-                "One of `startDateTime`, `lastModifiedDateTime`, `endDateTime`, optionally followed by `asc` or \
-                 `desc`. The default is `startDateTime desc`."
+                "One of `startDateTime`, `lastModifiedDateTime`, `endDateTime`, optionally followed by `asc` (the \
+                 default) or `desc`; records with the same time are ordered by `id` in the same direction. Without \
+                 `$orderby` the order is `startDateTime asc`."
                     .to_owned(),
                 json!({ "type": "string" }),
             );
             p["examples"] = json!({
-                "oldestFirst": { "value": "startDateTime asc" },
+                "newestFirst": { "value": "startDateTime desc" },
                 "recentlyChanged": { "value": "lastModifiedDateTime desc" },
             });
             p

@@ -823,3 +823,47 @@ fn row_day_after(row: &Value) -> String {
     );
     format!("{}{next:02}", &day[..8])
 }
+
+/// The order the document promises for a listing without `$orderby` is the order served: `startDateTime`
+/// ascending, ties by `id` in the same direction (also when `$orderby` reverses it).
+#[test]
+fn the_documented_default_order_is_served() {
+    let server = TestServer::start();
+    let doc = fetch(&server);
+    let list = &doc["paths"]["/v1.0/communications/callRecords"]["get"]["description"];
+    assert!(
+        list.as_str()
+            .is_some_and(|d| d.contains("`startDateTime` ascending")),
+        "{list}"
+    );
+    let orderby = &doc["components"]["parameters"]["orderby"]["description"];
+    assert!(
+        orderby
+            .as_str()
+            .is_some_and(|d| d.contains("Without `$orderby` the order is `startDateTime asc`")),
+        "{orderby}"
+    );
+
+    server.ingest_bulk(&[
+        record("tie-b", "2024-01-01T10:00:00Z", 1, 1),
+        record("late", "2024-01-01T11:00:00Z", 1, 1),
+        record("tie-a", "2024-01-01T10:00:00Z", 1, 1),
+        record("early", "2024-01-01T09:00:00Z", 1, 1),
+    ]);
+    let ids = |query: &str| -> Vec<String> {
+        let reply = server.get(&format!("/v1.0/communications/callRecords{query}"));
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        reply.json()["value"]
+            .as_array()
+            .expect("value")
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    assert_eq!(ids(""), ["early", "tie-a", "tie-b", "late"]);
+    assert_eq!(ids("?$orderby=startDateTime%20asc"), ids(""));
+    assert_eq!(
+        ids("?$orderby=startDateTime%20desc"),
+        ["late", "tie-b", "tie-a", "early"]
+    );
+}
