@@ -277,14 +277,21 @@ pub(super) fn list_sql(tid: i64, query: &ListQuery) -> (String, Vec<Value>) {
     };
     let mut sql = format!("SELECT {RECORD_COLUMNS}, {column} FROM records WHERE tenant = ?");
     let mut params = vec![Value::Integer(tid)];
+    if let Some(cursor) = &query.after {
+        // The plain bound on the sort column comes first, so that the index range starts at the cursor
+        // rather than at the filter's own lower bound: otherwise a deep page scans every entry of the
+        // pages before it.
+        let bound = if query.order.descending { "<=" } else { ">=" };
+        sql.push_str(&format!(
+            " AND {column} {bound} ? AND ({column}, id) {after} (?, ?)"
+        ));
+        params.push(Value::Integer(cursor.key.0));
+        params.push(Value::Integer(cursor.key.0));
+        params.push(Value::Text(cursor.id.clone()));
+    }
     if let Some(filter) = &query.filter {
         sql.push_str(" AND ");
         push_condition(filter, tid, &mut sql, &mut params);
-    }
-    if let Some(cursor) = &query.after {
-        sql.push_str(&format!(" AND ({column}, id) {after} (?, ?)"));
-        params.push(Value::Integer(cursor.key.0));
-        params.push(Value::Text(cursor.id.clone()));
     }
     sql.push_str(&format!(
         " ORDER BY {column} {direction}, id {direction} LIMIT ?"
