@@ -52,7 +52,6 @@ pub(super) struct EncodedRecord {
     sessions: Vec<EncodedSession>,
     participants: Vec<(String, Vec<u8>)>,
     /// The record's streams, classified, for the quality tables.
-    #[allow(dead_code)]
     pub(super) quality: callrec_model::quality::RecordQuality,
 }
 

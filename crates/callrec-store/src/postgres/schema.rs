@@ -188,6 +188,60 @@ CREATE TABLE log_dialouts (
 );
 CREATE INDEX log_dialouts_by_time ON log_dialouts (tenant, time);
 "#,
+    // 4: call quality: one row per classified stream, each record's verdicts for `$filter`, the uploaded
+    // building map, and stream counts by verdict.
+    r#"
+CREATE TABLE quality_streams (
+    tenant text COLLATE "C" NOT NULL,
+    record_id text COLLATE "C" NOT NULL,
+    n integer NOT NULL,
+    start bigint NOT NULL,
+    media smallint NOT NULL,
+    direction smallint NOT NULL,
+    verdict smallint NOT NULL,
+    reason smallint NOT NULL,
+    d_subnet text COLLATE "C",
+    d_connection text COLLATE "C",
+    d_platform text COLLATE "C",
+    d_client text COLLATE "C",
+    d_user text COLLATE "C",
+    d_device text COLLATE "C",
+    user_label text,
+    m0 bigint, m1 bigint, m2 bigint, m3 bigint, m4 bigint, m5 bigint, m6 bigint, m7 bigint,
+    x0 bigint, x1 bigint, x2 bigint, x3 bigint,
+    PRIMARY KEY (tenant, record_id, n)
+);
+CREATE INDEX quality_streams_by_start ON quality_streams (tenant, start);
+CREATE TABLE quality_records (
+    tenant text COLLATE "C" NOT NULL,
+    record_id text COLLATE "C" NOT NULL,
+    verdict smallint NOT NULL,
+    audio smallint NOT NULL,
+    video smallint NOT NULL,
+    vbss smallint NOT NULL,
+    other smallint NOT NULL,
+    setup_failed boolean NOT NULL,
+    device_problems integer NOT NULL,
+    PRIMARY KEY (tenant, record_id)
+);
+CREATE TABLE quality_buildings (
+    tenant text COLLATE "C" NOT NULL,
+    position integer NOT NULL,
+    network_ip text NOT NULL,
+    network_range smallint NOT NULL,
+    building_name text NOT NULL,
+    attributes text NOT NULL,
+    PRIMARY KEY (tenant, position)
+);
+CREATE TABLE quality_totals (
+    tenant text COLLATE "C" NOT NULL,
+    slot smallint NOT NULL,
+    good bigint NOT NULL,
+    poor bigint NOT NULL,
+    unclassified bigint NOT NULL,
+    PRIMARY KEY (tenant, slot)
+);
+"#,
 ];
 
 /// A fixed number that, hashed with the schema's name, names the advisory lock migrations run under.

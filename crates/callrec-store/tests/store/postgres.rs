@@ -188,6 +188,26 @@ mod enabled {
         crate::for_each_log_case!(postgres_log_cases);
     }
 
+    macro_rules! postgres_quality_cases {
+        ($($case:ident),* $(,)?) => {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(backend) = PostgresBackend::new(stringify!($case)) else { return };
+                    crate::quality::$case(&backend).await;
+                }
+            )*
+        };
+    }
+
+    mod quality {
+        use super::PostgresBackend;
+        postgres_quality_cases!(
+            quality_reports_match_a_recount,
+            quality_filter_finds_the_records
+        );
+    }
+
     const A: &str = "tenant-a";
 
     /// Two nodes (two stores, each with its own pool) write the same ids at once, each batch in
