@@ -140,6 +140,11 @@ pub enum RequestBody {
     },
     /// The fault injection settings, every field optional.
     FaultSettings,
+    /// A text document of this media type.
+    Text {
+        description: &'static str,
+        media: &'static str,
+    },
 }
 
 /// What a successful operation answers.
@@ -169,6 +174,11 @@ pub enum Reply {
     LogWritten,
     /// 200 with the fault injection settings in force.
     FaultSettings,
+    /// 200 with a document of callrec's own, in one of these media types (JSON first).
+    Document {
+        description: &'static str,
+        media: &'static [&'static str],
+    },
 }
 
 /// One operation: a path (relative to the version prefix when versioned) and a method.
@@ -723,6 +733,97 @@ pub const ENDPOINTS: &[Endpoint] = &[
         options: &[],
         body: RequestBody::None,
         reply: Reply::NoContent("Every fault is off."),
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/reports/quality",
+        method: Method::Get,
+        name: "getQualityReport",
+        tag: "quality",
+        summary: "Call quality report",
+        description: "Good, poor and unclassified streams (CQD's stream classification) of a time range, with the \
+            poor stream rate, the reasons and the metrics' averages and maximums, grouped `by` day, hour, mediaType, \
+            building, subnet, connection, platform, clientVersion, user or device. Parameters: `by`, `from`, `to`, \
+            `days`, `mediaType`, one of `user`, `subnet`, `building`, `platform`, `clientVersion`, `connection`, \
+            `device`, and `order` (`worst`, `poor`), `top`, `minStreams`, `format` (`csv`). `Accept: text/csv` \
+            answers CSV. See docs/quality.md.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The report's rows, each with a link to the poor records behind it.",
+            media: &["application/json", "text/csv"],
+        },
+        errors: &[400],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/reports/quality/thresholds",
+        method: Method::Get,
+        name: "getQualityThresholds",
+        tag: "quality",
+        summary: "The quality thresholds in force",
+        description: "The limits streams are classified with: CQD's, or those of `serve --quality-thresholds`.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The thresholds.",
+            media: &["application/json"],
+        },
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/buildings",
+        method: Method::Get,
+        name: "getBuildings",
+        tag: "quality",
+        summary: "The subnet-to-building map",
+        description: "The map as uploaded: JSON, or CSV with a header row of CQD's columns with `Accept: text/csv`.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The buildings.",
+            media: &["application/json", "text/csv"],
+        },
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/callrec/buildings",
+        method: Method::Put,
+        name: "replaceBuildings",
+        tag: "quality",
+        summary: "Upload the subnet-to-building map",
+        description: "Replaces the map with a CQD building data file (CSV or TSV; without a header row in CQD's \
+            column order, or with a header naming at least NetworkIP, NetworkRange and BuildingName). Reports by \
+            building apply it to every stream stored, also those stored before.",
+        options: &[],
+        body: RequestBody::Text {
+            description: "The building file.",
+            media: "text/csv",
+        },
+        reply: Reply::Document {
+            description: "How many rows the map now has.",
+            media: &["application/json"],
+        },
+        errors: &[400],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/metrics",
+        method: Method::Get,
+        name: "getMetrics",
+        tag: "service",
+        summary: "Prometheus metrics",
+        description: "Records and streams stored (by quality verdict), store size, and HTTP requests by route \
+            template and status with their latencies, in Prometheus' text format.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The metrics.",
+            media: &["text/plain"],
+        },
         errors: &[],
     },
     Endpoint {
@@ -1286,6 +1387,11 @@ fn request_body(body: RequestBody) -> Option<Value> {
                 },
             },
         })),
+        RequestBody::Text { description, media } => Some(json!({
+            "required": true,
+            "description": description,
+            "content": { media: { "schema": { "type": "string" } } },
+        })),
         RequestBody::Import => Some(json!({
             "required": false,
             "description": "callRecords to import (an empty body imports nothing). The Content-Type is not consulted: the \
@@ -1637,6 +1743,27 @@ fn success_responses(reply: Reply) -> Map<String, Value> {
                     "description": "The settings in force.",
                     "headers": header_refs(ID_HEADERS),
                     "content": json_content(schema_ref(FAULT_SETTINGS)),
+                }),
+            );
+        }
+        Reply::Document { description, media } => {
+            let content: Map<String, Value> = media
+                .iter()
+                .map(|m| {
+                    let schema = if m.ends_with("json") {
+                        json!({ "type": "object" })
+                    } else {
+                        json!({ "type": "string" })
+                    };
+                    ((*m).to_owned(), json!({ "schema": schema }))
+                })
+                .collect();
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": description,
+                    "headers": header_refs(ID_HEADERS),
+                    "content": content,
                 }),
             );
         }
