@@ -607,7 +607,8 @@ impl QualityStore for PostgresStore {
         buildings: Vec<Building>,
     ) -> Result<(), StoreError> {
         let mut client = self.client().await?;
-        Ok(in_transaction!(client, tx => put_buildings_in(&tx, tenant, &buildings)))
+        in_transaction!(client, tx => put_buildings_in(&tx, tenant, &buildings));
+        Ok(())
     }
 
     async fn buildings(&self, tenant: &TenantId) -> Result<Vec<Building>, StoreError> {
