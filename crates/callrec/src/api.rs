@@ -22,6 +22,7 @@ use crate::notify::{Notifier, NotifyConfig};
 use crate::retention::VisibleRecords;
 use crate::throttle::{self, Limits, Throttle};
 
+pub mod body;
 pub mod call_records;
 pub mod envelope;
 pub mod error;

@@ -61,6 +61,16 @@ impl ReadContext {
         )
     }
 
+    /// The nextLink of a record's sessions or participants_v2: the collection's URL with the token that
+    /// resumes it. The record comes from the token, so the link and the token cannot name different records.
+    fn slice_link(&self, collection: &str, token: &SliceToken) -> String {
+        format!(
+            "{}/{collection}?$skiptoken={}",
+            self.record_path(&token.record_id),
+            paging::encode(token)
+        )
+    }
+
     fn record_context(&self, id: &str, tail: &str) -> String {
         self.base.context(&format!(
             "communications/callRecords({}){tail}",
@@ -340,11 +350,7 @@ pub async fn get_record(
             };
             obj.string(
                 "participants_v2@odata.nextLink",
-                &format!(
-                    "{}/participants_v2?$skiptoken={}",
-                    cx.record_path(&row.id),
-                    paging::encode(&token)
-                ),
+                &cx.slice_link("participants_v2", &token),
             );
         }
     }
@@ -355,11 +361,7 @@ pub async fn get_record(
             let token = session_token(&cx, &row.id, expansion, SESSION_PAGE, SESSION_PAGE);
             obj.string(
                 "sessions@odata.nextLink",
-                &format!(
-                    "{}/sessions?$skiptoken={}",
-                    cx.record_path(&row.id),
-                    paging::encode(&token)
-                ),
+                &cx.slice_link("sessions", &token),
             );
         }
     }
@@ -533,14 +535,7 @@ pub async fn list_sessions(
     let next = offset.saturating_add(page_size);
     if next < row.session_count {
         let token = session_token(&cx, &id, &expansion, page_size, next);
-        obj.string(
-            "@odata.nextLink",
-            &format!(
-                "{}/sessions?$skiptoken={}",
-                cx.record_path(&id),
-                paging::encode(&token)
-            ),
-        );
+        obj.string("@odata.nextLink", &cx.slice_link("sessions", &token));
     }
     obj.finish();
     Ok(wire::json_response(
@@ -765,14 +760,7 @@ pub async fn list_participants(
             page_size,
             offset: next,
         };
-        obj.string(
-            "@odata.nextLink",
-            &format!(
-                "{}/participants_v2?$skiptoken={}",
-                cx.record_path(&id),
-                paging::encode(&token)
-            ),
-        );
+        obj.string("@odata.nextLink", &cx.slice_link("participants_v2", &token));
     }
     obj.finish();
     Ok(wire::json_response(

@@ -12,6 +12,7 @@ use callrec_model::validate::validate_call_record;
 use callrec_store::{PutOutcome, Slice, WriteCondition};
 use serde_json::Value;
 
+use super::body::{check_json_content_type, parse_json};
 use super::error::{ApiError, codes};
 use super::wire::{self, BaseUrl, ObjectWriter, encode_segment};
 use super::{ApiVersion, AppState};
@@ -20,40 +21,6 @@ use crate::ingest::{self, IngestSummary};
 
 /// How many times a replace retries when another writer changed the record in between.
 const REPLACE_ATTEMPTS: usize = 8;
-
-fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(ct) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(());
-    };
-    let media = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if media == "application/json" || media.ends_with("+json") {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::UNSUPPORTED_MEDIA_TYPE,
-            format!("A callRecord is sent as application/json, not '{ct}'."),
-        ))
-    }
-}
-
-fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid_body(
-            "The request body is empty; send one callRecord as a JSON object.",
-        ));
-    }
-    serde_json::from_slice(body)
-        .map_err(|e| ApiError::invalid_body(format!("$: the request body is not valid JSON: {e}")))
-}
 
 fn validation_error(e: callrec_model::validate::ValidationError) -> ApiError {
     ApiError::invalid_body(format!("{}: {}", e.path, e.message))
@@ -69,8 +36,8 @@ pub async fn post_record(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    check_json_content_type(&headers)?;
-    let value = parse_body(&body)?;
+    check_json_content_type(&headers, "callRecord")?;
+    let value = parse_json(&body, "callRecord")?;
     validate_call_record(&value).map_err(validation_error)?;
     let Value::Object(map) = value else {
         unreachable!("the validator accepts only objects")
@@ -206,8 +173,8 @@ pub async fn put_record(
     if super::logs::is_function_call(&id) {
         return Err(super::logs::method_not_allowed(&id));
     }
-    check_json_content_type(&headers)?;
-    let mut value = parse_body(&body)?;
+    check_json_content_type(&headers, "callRecord")?;
+    let mut value = parse_json(&body, "callRecord")?;
     if let Value::Object(map) = &mut value {
         match map.get("id") {
             None => {

@@ -23,6 +23,7 @@ use callrec_store::logs::{DialoutRow, LogPutOutcome};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::body::{check_json_content_type, parse_json};
 use super::error::{ApiError, codes};
 use super::paging;
 use super::wire::{self, BaseUrl, ObjectWriter, Preferences};
@@ -414,30 +415,6 @@ fn dialout_object(row: &DialoutRow) -> Map<String, Value> {
     map
 }
 
-fn check_json_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(ct) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Ok(());
-    };
-    let media = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if media == "application/json" || media.ends_with("+json") {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::UNSUPPORTED_MEDIA_TYPE,
-            format!("A log row is sent as application/json, not '{ct}'."),
-        ))
-    }
-}
-
 fn kind_from_path(text: &str) -> Result<LogKind, ApiError> {
     LogKind::parse(text).ok_or_else(|| {
         ApiError::not_found(format!(
@@ -482,15 +459,8 @@ async fn ingest_one(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Response, ApiError> {
-    check_json_content_type(headers)?;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::invalid_body(
-            "The request body is empty; send one log row as a JSON object.",
-        ));
-    }
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::invalid_body(format!("$: the request body is not valid JSON: {e}"))
-    })?;
+    check_json_content_type(headers, "log row")?;
+    let value = parse_json(body, "log row")?;
     let checked = check_log_row(kind, value)
         .map_err(|e| ApiError::invalid_body(format!("{}: {}", e.path, e.message)))?;
     let row = checked.row;

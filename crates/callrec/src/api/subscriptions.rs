@@ -17,6 +17,7 @@ use callrec_model::odata::record_filter::subscription_participant_filter;
 use callrec_store::subscriptions::{CreateOutcome, Millis, Subscription, SubscriptionUpdate};
 use serde_json::{Map, Value, json};
 
+use super::body::check_json_content_type;
 use super::error::{ApiError, codes};
 use super::wire::{self, BaseUrl, encode_segment};
 use super::{ApiVersion, AppState};
@@ -80,24 +81,7 @@ impl From<ValidationFailure> for ApiError {
 
 /// Reads a request body as a JSON object of subscription properties.
 fn body_object(headers: &HeaderMap, body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    if let Some(ct) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    {
-        let media = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if media != "application/json" && !media.ends_with("+json") {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                codes::UNSUPPORTED_MEDIA_TYPE,
-                format!("A subscription is sent as application/json, not '{ct}'."),
-            ));
-        }
-    }
+    check_json_content_type(headers, "subscription")?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
             "The request body is empty; send a subscription as a JSON object.",

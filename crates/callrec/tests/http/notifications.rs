@@ -5,8 +5,6 @@
 //! expiry and lifecycle timing are tested by moving the clock rather than by waiting.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,7 +17,7 @@ use callrec::notify::{DeliveryHandle, ManualClock, Notifier, NotifyConfig, SlowR
 use callrec_store::Store;
 use serde_json::{Value, json};
 
-use crate::support::record;
+use crate::support::{record, spawn_serve};
 
 /// How the receiver answers a validation request.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -1038,41 +1036,6 @@ fn reauthorization_is_required_before_expiry() {
     );
 }
 
-/// Starts `callrec serve` on a free port and returns the child and its base URL.
-fn start_server(store: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--allow-http-webhooks",
-            "--webhook-lease-secs",
-            "2",
-            "--store",
-        ])
-        .arg(store)
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start callrec serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let base = loop {
-        assert!(Instant::now() < deadline, "the server did not start");
-        let line = lines.next().expect("server exited").expect("read stderr");
-        if let Some(at) = line.find("http://127.0.0.1:") {
-            let rest = &line[at..];
-            let end = rest.find("/v1.0").unwrap_or(rest.len());
-            break rest[..end].to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
-}
-
 #[test]
 fn every_notification_arrives_after_a_crash_mid_delivery() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -1083,7 +1046,10 @@ fn every_notification_arrives_after_a_crash_mid_delivery() {
     let receiver = Receiver::start(&runtime);
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("crash.db");
-    let (mut child, base) = start_server(&store);
+    let (mut child, base) = spawn_serve(
+        &store,
+        &["--allow-http-webhooks", "--webhook-lease-secs", "2"],
+    );
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -1160,7 +1126,10 @@ fn every_notification_arrives_after_a_crash_mid_delivery() {
         "the server was killed mid-delivery ({before} delivered)"
     );
 
-    let (mut child, _base) = start_server(&store);
+    let (mut child, _base) = spawn_serve(
+        &store,
+        &["--allow-http-webhooks", "--webhook-lease-secs", "2"],
+    );
     receiver.wait_until("every notification", Duration::from_secs(30), |r| {
         let records: BTreeSet<String> = r
             .notifications("/hook")

@@ -360,3 +360,41 @@ pub fn assert_contains(actual: &Value, expected: &Value, path: &str) {
         (a, e) => assert_eq!(a, e, "{path}"),
     }
 }
+
+/// Starts a `callrec serve` process on a free loopback port over `store` (a file path or a `postgres://`
+/// URL), with `flags` added, and returns the child and the base URL its log announced. The log is drained
+/// in the background, so the server never blocks on a full pipe. The caller ends the child.
+pub fn spawn_serve(
+    store: impl AsRef<std::ffi::OsStr>,
+    flags: &[&str],
+) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(flags)
+        .arg("--store")
+        .arg(store)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start callrec serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let base = loop {
+        assert!(Instant::now() < deadline, "the server did not start");
+        let line = lines.next().expect("server exited").expect("read stderr");
+        if let Some(at) = line.find("http://127.0.0.1:") {
+            let rest = &line[at..];
+            let end = rest.find("/v1.0").unwrap_or(rest.len());
+            break rest[..end].to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}
