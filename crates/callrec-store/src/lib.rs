@@ -68,6 +68,14 @@ pub struct RecordRow {
     pub participant_count: u32,
 }
 
+/// A record with slices of its sessions and participants (see [`RecordStore::record_with_children`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordWithChildren {
+    pub record: RecordRow,
+    pub sessions: Vec<SessionRow>,
+    pub participants: Vec<ParticipantRow>,
+}
+
 /// One stored session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SessionRow {
@@ -151,6 +159,39 @@ pub trait RecordStore: Send + Sync + 'static {
         tenant: &TenantId,
         id: &str,
     ) -> Result<Option<RecordRow>, StoreError>;
+
+    /// Reads a record with the first slices of its sessions and participants, for a response that expands
+    /// them. The default composes the single reads; a backend may answer it in one round trip.
+    async fn record_with_children(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        sessions: Option<(Slice, bool)>,
+        participants: Option<Slice>,
+    ) -> Result<Option<RecordWithChildren>, StoreError> {
+        let Some(record) = self.get_record(tenant, id).await? else {
+            return Ok(None);
+        };
+        let sessions = match sessions {
+            Some((slice, with_segments)) => self
+                .sessions(tenant, id, slice, with_segments)
+                .await?
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let participants = match participants {
+            Some(slice) => self
+                .participants(tenant, id, slice)
+                .await?
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(Some(RecordWithChildren {
+            record,
+            sessions,
+            participants,
+        }))
+    }
 
     /// Reads a slice of a record's sessions in their order, with or without their segments.
     /// `None` when the record does not exist.

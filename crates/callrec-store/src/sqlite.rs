@@ -37,8 +37,8 @@ use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use crate::compress::{self, Codec, Dictionary, DictionaryTraining};
 use crate::{
-    ParticipantRow, PutOutcome, RecordPage, RecordRow, RecordStore, SessionRow, Slice, StoreError,
-    StoreStats, TenantId, WriteCondition,
+    ParticipantRow, PutOutcome, RecordPage, RecordRow, RecordStore, RecordWithChildren, SessionRow,
+    Slice, StoreError, StoreStats, TenantId, WriteCondition,
 };
 
 use writer::{Command, EncodedRecord};
@@ -439,6 +439,41 @@ impl RecordStore for SqliteStore {
         let (tenant, id) = (tenant.to_owned(), id.to_owned());
         self.read(move |conn, codec| reader::get_record(conn, codec, &tenant, &id))
             .await
+    }
+
+    async fn record_with_children(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        sessions: Option<(Slice, bool)>,
+        participants: Option<Slice>,
+    ) -> Result<Option<RecordWithChildren>, StoreError> {
+        // One blocking hop and one pooled connection for the whole response.
+        let (tenant, id) = (tenant.to_owned(), id.to_owned());
+        self.read(move |conn, codec| {
+            let Some(record) = reader::get_record(conn, codec, &tenant, &id)? else {
+                return Ok(None);
+            };
+            let sessions = match sessions {
+                Some((slice, with_segments)) => {
+                    reader::sessions(conn, codec, &tenant, &id, slice, with_segments)?
+                        .unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
+            let participants = match participants {
+                Some(slice) => {
+                    reader::participants(conn, codec, &tenant, &id, slice)?.unwrap_or_default()
+                }
+                None => Vec::new(),
+            };
+            Ok(Some(RecordWithChildren {
+                record,
+                sessions,
+                participants,
+            }))
+        })
+        .await
     }
 
     async fn sessions(

@@ -13,7 +13,8 @@ use std::time::Duration;
 use callrec_model::edm::{Ticks, parse_date_time_offset};
 use callrec_model::query::{CmpOp, ListQuery, RecordFilter, TimeField};
 use callrec_store::{
-    ParticipantRow, RecordPage, RecordRow, SessionRow, Slice, Store, StoreError, TenantId,
+    ParticipantRow, RecordPage, RecordRow, RecordWithChildren, SessionRow, Slice, Store,
+    StoreError, TenantId,
 };
 use serde::Deserialize;
 
@@ -168,6 +169,23 @@ impl<'a> VisibleRecords<'a> {
         Ok(match &self.window {
             None => row,
             Some(w) => row.filter(|r| Self::visible(r, w)),
+        })
+    }
+
+    pub async fn record_with_children(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        sessions: Option<(Slice, bool)>,
+        participants: Option<Slice>,
+    ) -> Result<Option<RecordWithChildren>, StoreError> {
+        let found = self
+            .store
+            .record_with_children(tenant, id, sessions, participants)
+            .await?;
+        Ok(match &self.window {
+            None => found,
+            Some(w) => found.filter(|r| Self::visible(&r.record, w)),
         })
     }
 

@@ -271,42 +271,23 @@ pub async fn get_record(
     let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     let opts = RecordOptions::parse(&options::raw(uri.query())?)?;
-    let row = state
+    let sessions_slice = opts.sessions.as_ref().map(|e| {
+        let slice = Slice {
+            offset: 0,
+            limit: SESSION_PAGE,
+        };
+        (slice, e.segments)
+    });
+    let participants_slice = opts.participants.as_ref().map(|_| Slice {
+        offset: 0,
+        limit: PARTICIPANT_PAGE,
+    });
+    let found = state
         .records()
-        .get_record(&cx.tenant, &id)
+        .record_with_children(&cx.tenant, &id, sessions_slice, participants_slice)
         .await?
         .ok_or_else(|| not_found("callRecord", &id))?;
-    let sessions = match &opts.sessions {
-        Some(e) => state
-            .records()
-            .sessions(
-                &cx.tenant,
-                &id,
-                Slice {
-                    offset: 0,
-                    limit: SESSION_PAGE,
-                },
-                e.segments,
-            )
-            .await?
-            .ok_or_else(|| not_found("callRecord", &id))?,
-        None => Vec::new(),
-    };
-    let participants = match &opts.participants {
-        Some(_) => state
-            .records()
-            .participants(
-                &cx.tenant,
-                &id,
-                Slice {
-                    offset: 0,
-                    limit: PARTICIPANT_PAGE,
-                },
-            )
-            .await?
-            .ok_or_else(|| not_found("callRecord", &id))?,
-        None => Vec::new(),
-    };
+    let (row, sessions, participants) = (found.record, found.sessions, found.participants);
 
     let mut body = Vec::with_capacity(row.head.len() + 4096);
     let mut obj = ObjectWriter::new(&mut body);
