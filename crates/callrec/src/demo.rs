@@ -41,13 +41,18 @@ fn days_before_today(days: u32) -> Ticks {
 }
 
 /// Generates records straight into a store, through the ingestion pipeline.
-pub async fn generate_into(store: &Arc<dyn Store>, generator: Arc<Generator>, tenant: &str) -> anyhow::Result<IngestSummary> {
+pub async fn generate_into(
+    store: &Arc<dyn Store>,
+    generator: Arc<Generator>,
+    tenant: &str,
+) -> anyhow::Result<IngestSummary> {
     let (reader, writer) = std::io::pipe().context("cannot create a pipe")?;
     let producer = tokio::task::spawn_blocking(move || {
         let writer = std::io::BufWriter::with_capacity(1 << 20, writer);
         generator.write_ndjson(writer, |_| {})
     });
-    let input: Box<dyn std::io::BufRead + Send> = Box::new(std::io::BufReader::with_capacity(1 << 20, reader));
+    let input: Box<dyn std::io::BufRead + Send> =
+        Box::new(std::io::BufReader::with_capacity(1 << 20, reader));
     let summary = ingest::ingest_reader(store.clone(), tenant, input, |_| {}).await?;
     producer.await?.context("the generator failed")?;
     Ok(summary)
@@ -63,12 +68,15 @@ pub async fn fill_if_empty(store: &Arc<dyn Store>, records: u64) -> anyhow::Resu
     let examples = example_records();
     let mut prepared = Vec::new();
     for record in examples {
-        let checked = ingest::check_record(Value::Object(record))
-            .map_err(|(path, message)| anyhow::anyhow!("a documentation example does not validate: {path}: {message}"))?;
+        let checked = ingest::check_record(Value::Object(record)).map_err(|(path, message)| {
+            anyhow::anyhow!("a documentation example does not validate: {path}: {message}")
+        })?;
         prepared.push(checked.record);
     }
     let count = prepared.len();
-    store.put_records(DEFAULT_TENANT, prepared, WriteCondition::NewerVersion).await?;
+    store
+        .put_records(DEFAULT_TENANT, prepared, WriteCondition::NewerVersion)
+        .await?;
     let days = 30;
     let config = GeneratorConfig {
         records,
@@ -96,9 +104,15 @@ pub fn example_records() -> Vec<Map<String, Value>> {
             _ => Map::new(),
         }
     };
-    let mut full = parse(include_str!("../../../spec/examples/callrecord-get-expand-sessions-segments.response.json"));
-    let sessions = parse(include_str!("../../../spec/examples/callrecord-list-sessions-expand-segments.response.json"));
-    let participants = parse(include_str!("../../../spec/examples/callrecord-get-expand-participants_v2.response.json"));
+    let mut full = parse(include_str!(
+        "../../../spec/examples/callrecord-get-expand-sessions-segments.response.json"
+    ));
+    let sessions = parse(include_str!(
+        "../../../spec/examples/callrecord-list-sessions-expand-segments.response.json"
+    ));
+    let participants = parse(include_str!(
+        "../../../spec/examples/callrecord-get-expand-participants_v2.response.json"
+    ));
     if let Some(v) = sessions.get("value") {
         full.insert("sessions".to_owned(), v.clone());
     }

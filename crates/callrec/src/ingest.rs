@@ -78,7 +78,8 @@ pub struct CheckedRecord {
 
 /// Validates and prepares one record given as JSON text.
 pub fn check_record_bytes(bytes: &[u8]) -> Result<CheckedRecord, (String, String)> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| ("$".to_owned(), format!("not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| ("$".to_owned(), format!("not valid JSON: {e}")))?;
     check_record(value)
 }
 
@@ -86,9 +87,15 @@ pub fn check_record_bytes(bytes: &[u8]) -> Result<CheckedRecord, (String, String
 pub fn check_record(value: Value) -> Result<CheckedRecord, (String, String)> {
     let report = validate_call_record(&value).map_err(|e| (e.path.clone(), e.message.clone()))?;
     let Value::Object(map) = value else {
-        return Err(("$".to_owned(), "a callRecord must be a JSON object".to_owned()));
+        return Err((
+            "$".to_owned(),
+            "a callRecord must be a JSON object".to_owned(),
+        ));
     };
-    Ok(CheckedRecord { record: prepare(map), warnings: report.warnings.len() as u64 })
+    Ok(CheckedRecord {
+        record: prepare(map),
+        warnings: report.warnings.len() as u64,
+    })
 }
 
 /// One batch of input items, each with its line (or position) number.
@@ -110,7 +117,12 @@ struct PreparedBatch {
 }
 
 fn prepare_batch(batch: Batch) -> PreparedBatch {
-    let mut out = PreparedBatch { records: Vec::with_capacity(batch.items.len()), rejections: Vec::new(), warnings: 0, bytes: batch.bytes };
+    let mut out = PreparedBatch {
+        records: Vec::with_capacity(batch.items.len()),
+        rejections: Vec::new(),
+        warnings: 0,
+        bytes: batch.bytes,
+    };
     for (line, item) in batch.items {
         let checked = match item {
             Item::Text(bytes) => check_record_bytes(&bytes),
@@ -121,18 +133,27 @@ fn prepare_batch(batch: Batch) -> PreparedBatch {
                 out.warnings += c.warnings;
                 out.records.push(c.record);
             }
-            Err((path, message)) => out.rejections.push(Rejection { line, path, message }),
+            Err((path, message)) => out.rejections.push(Rejection {
+                line,
+                path,
+                message,
+            }),
         }
     }
     out
 }
 
 /// Wraps a reader so that gzip input (by its magic bytes) is decompressed.
-pub fn maybe_gunzip<R: Read + Send + 'static>(reader: R) -> std::io::Result<Box<dyn BufRead + Send>> {
+pub fn maybe_gunzip<R: Read + Send + 'static>(
+    reader: R,
+) -> std::io::Result<Box<dyn BufRead + Send>> {
     let mut buffered = BufReader::with_capacity(1 << 20, reader);
     let head = buffered.fill_buf()?;
     if head.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(BufReader::with_capacity(1 << 20, flate2::bufread::MultiGzDecoder::new(buffered))))
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::bufread::MultiGzDecoder::new(buffered),
+        )))
     } else {
         Ok(Box::new(buffered))
     }
@@ -167,10 +188,16 @@ fn read_batches(
         // one JSON document: an array, a collection page, or a pretty-printed record.
         let mut first_line = Vec::new();
         input.read_until(b'\n', &mut first_line)?;
-        let as_line = if first == b'{' { serde_json::from_slice::<Value>(&first_line).ok() } else { None };
+        let as_line = if first == b'{' {
+            serde_json::from_slice::<Value>(&first_line).ok()
+        } else {
+            None
+        };
         match as_line {
             Some(Value::Object(mut map)) if is_collection_page(&map) => {
-                let Some(Value::Array(items)) = map.remove("value") else { unreachable!("checked above") };
+                let Some(Value::Array(items)) = map.remove("value") else {
+                    unreachable!("checked above")
+                };
                 if !send_values(items, first_line.len() as u64, 1, &mut send) {
                     return Ok(None);
                 }
@@ -185,17 +212,24 @@ fn read_batches(
                         send_values(items, all.len() as u64, 1, &mut send);
                     }
                     Ok(Value::Object(mut map)) if is_collection_page(&map) => {
-                        let Some(Value::Array(items)) = map.remove("value") else { unreachable!("checked above") };
+                        let Some(Value::Array(items)) = map.remove("value") else {
+                            unreachable!("checked above")
+                        };
                         send_values(items, all.len() as u64, 1, &mut send);
                     }
                     Ok(v) => {
-                        send(Batch { items: vec![(1, Item::Value(v))], bytes: all.len() as u64 });
+                        send(Batch {
+                            items: vec![(1, Item::Value(v))],
+                            bytes: all.len() as u64,
+                        });
                     }
                     Err(e) => {
                         return Ok(Some(Rejection {
                             line: e.line() as u64,
                             path: "$".to_owned(),
-                            message: format!("the input is neither NDJSON nor one JSON document: {e}"),
+                            message: format!(
+                                "the input is neither NDJSON nor one JSON document: {e}"
+                            ),
                         }));
                     }
                 }
@@ -203,7 +237,10 @@ fn read_batches(
             }
         }
     }
-    let mut batch = Batch { items: Vec::new(), bytes: 0 };
+    let mut batch = Batch {
+        items: Vec::new(),
+        bytes: 0,
+    };
     let mut batch_bytes = 0usize;
     let mut line = Vec::new();
     loop {
@@ -224,9 +261,17 @@ fn read_batches(
             continue;
         }
         batch_bytes += n;
-        batch.items.push((line_no, Item::Text(std::mem::take(&mut line))));
+        batch
+            .items
+            .push((line_no, Item::Text(std::mem::take(&mut line))));
         if batch.items.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
-            if !send(std::mem::replace(&mut batch, Batch { items: Vec::new(), bytes: 0 })) {
+            if !send(std::mem::replace(
+                &mut batch,
+                Batch {
+                    items: Vec::new(),
+                    bytes: 0,
+                },
+            )) {
                 return Ok(None);
             }
             batch_bytes = 0;
@@ -243,14 +288,28 @@ fn is_collection_page(map: &serde_json::Map<String, Value>) -> bool {
 }
 
 /// Sends the items of an array in batches, numbered from `first`; false when the receiver is gone.
-fn send_values(items: Vec<Value>, bytes: u64, first: u64, send: &mut impl FnMut(Batch) -> bool) -> bool {
+fn send_values(
+    items: Vec<Value>,
+    bytes: u64,
+    first: u64,
+    send: &mut impl FnMut(Batch) -> bool,
+) -> bool {
     let total = items.len().max(1) as u64;
-    let mut batch = Batch { items: Vec::new(), bytes: 0 };
+    let mut batch = Batch {
+        items: Vec::new(),
+        bytes: 0,
+    };
     for (i, v) in items.into_iter().enumerate() {
         batch.items.push((first + i as u64, Item::Value(v)));
         if batch.items.len() >= BATCH_RECORDS {
             batch.bytes = bytes * batch.items.len() as u64 / total;
-            if !send(std::mem::replace(&mut batch, Batch { items: Vec::new(), bytes: 0 })) {
+            if !send(std::mem::replace(
+                &mut batch,
+                Batch {
+                    items: Vec::new(),
+                    bytes: 0,
+                },
+            )) {
                 return false;
             }
         }
@@ -284,7 +343,9 @@ pub async fn ingest_reader(
             summary.reject(r);
         }
         if !batch.records.is_empty() {
-            let outcomes = store.put_records(tenant, batch.records, WriteCondition::NewerVersion).await?;
+            let outcomes = store
+                .put_records(tenant, batch.records, WriteCondition::NewerVersion)
+                .await?;
             for o in outcomes {
                 summary.tally(o);
             }

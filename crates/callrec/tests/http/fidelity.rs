@@ -32,9 +32,15 @@ fn check_get(example_file: &str, query: &str) {
     let server = TestServer::start();
     let expected = example(example_file);
     server.ingest(&record_of(&expected));
-    let reply = server.get(&format!("/v1.0/communications/callRecords/{RECORD_ID}{query}"));
+    let reply = server.get(&format!(
+        "/v1.0/communications/callRecords/{RECORD_ID}{query}"
+    ));
     assert_eq!(reply.status, 200, "{}", reply.text);
-    assert_contains(&as_graph(&server, &reply.text), &without_placeholder_links(expected), "$");
+    assert_contains(
+        &as_graph(&server, &reply.text),
+        &without_placeholder_links(expected),
+        "$",
+    );
 }
 
 #[test]
@@ -44,18 +50,27 @@ fn get_callrecord() {
 
 #[test]
 fn get_callrecord_expand_sessions_segments() {
-    check_get("callrecord-get-expand-sessions-segments.response.json", "?$expand=sessions($expand=segments)");
+    check_get(
+        "callrecord-get-expand-sessions-segments.response.json",
+        "?$expand=sessions($expand=segments)",
+    );
 }
 
 #[test]
 fn get_callrecord_expand_participants_v2() {
-    check_get("callrecord-get-expand-participants_v2.response.json", "?$expand=participants_v2");
+    check_get(
+        "callrecord-get-expand-participants_v2.response.json",
+        "?$expand=participants_v2",
+    );
 }
 
 fn check_list(example_file: &str, query: &str) {
     let server = TestServer::start();
     // Every record of the list examples is stored, so a filter must leave out the others.
-    for item in example("callrecords-list.response.json")["value"].as_array().expect("value") {
+    for item in example("callrecords-list.response.json")["value"]
+        .as_array()
+        .expect("value")
+    {
         server.ingest(&record_of(item));
     }
     let expected = example(example_file);
@@ -95,8 +110,12 @@ fn record_with_sessions(sessions_example: &str) -> Value {
 #[test]
 fn list_sessions() {
     let server = TestServer::start();
-    server.ingest(&record_with_sessions("callrecord-list-sessions.response.json"));
-    let reply = server.get(&format!("/v1.0/communications/callRecords/{RECORD_ID}/sessions"));
+    server.ingest(&record_with_sessions(
+        "callrecord-list-sessions.response.json",
+    ));
+    let reply = server.get(&format!(
+        "/v1.0/communications/callRecords/{RECORD_ID}/sessions"
+    ));
     assert_eq!(reply.status, 200, "{}", reply.text);
     let expected = without_placeholder_links(example("callrecord-list-sessions.response.json"));
     assert_contains(&as_graph(&server, &reply.text), &expected, "$");
@@ -105,10 +124,16 @@ fn list_sessions() {
 #[test]
 fn list_sessions_expand_segments() {
     let server = TestServer::start();
-    server.ingest(&record_with_sessions("callrecord-list-sessions-expand-segments.response.json"));
-    let reply = server.get(&format!("/v1.0/communications/callRecords/{RECORD_ID}/sessions?$expand=segments"));
+    server.ingest(&record_with_sessions(
+        "callrecord-list-sessions-expand-segments.response.json",
+    ));
+    let reply = server.get(&format!(
+        "/v1.0/communications/callRecords/{RECORD_ID}/sessions?$expand=segments"
+    ));
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let expected = without_placeholder_links(example("callrecord-list-sessions-expand-segments.response.json"));
+    let expected = without_placeholder_links(example(
+        "callrecord-list-sessions-expand-segments.response.json",
+    ));
     assert_contains(&as_graph(&server, &reply.text), &expected, "$");
 }
 
@@ -128,10 +153,19 @@ fn list_participants_v2() {
         "participants_v2": without_annotations(&expected["value"]),
     });
     server.ingest(&record);
-    let reply = server.get(&format!("/v1.0/communications/callRecords/{id}/participants_v2"));
+    let reply = server.get(&format!(
+        "/v1.0/communications/callRecords/{id}/participants_v2"
+    ));
     assert_eq!(reply.status, 200, "{}", reply.text);
     // The example's context lacks the version segment (a docs quirk, INDEX.md).
-    let context = expected["@odata.context"].as_str().expect("context").replace("/$metadata", "/v1.0/$metadata");
+    let context = expected["@odata.context"]
+        .as_str()
+        .expect("context")
+        .replace("/$metadata", "/v1.0/$metadata");
     expected["@odata.context"] = Value::String(context);
-    assert_contains(&as_graph(&server, &reply.text), &without_placeholder_links(expected), "$");
+    assert_contains(
+        &as_graph(&server, &reply.text),
+        &without_placeholder_links(expected),
+        "$",
+    );
 }

@@ -7,6 +7,7 @@ mod faults;
 mod fidelity;
 mod logs;
 mod notifications;
+mod openapi;
 mod paging;
 mod postgres;
 mod quality;

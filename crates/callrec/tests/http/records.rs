@@ -397,15 +397,29 @@ fn encoded_query_options_as_the_sdks_send_them() {
 #[test]
 fn links_use_the_host_the_client_used_also_behind_a_proxy() {
     let server = TestServer::start();
-    let records: Vec<Value> = (0..3).map(|i| record(&format!("x{i}"), "2024-01-01T10:00:00Z", 1, 1)).collect();
+    let records: Vec<Value> = (0..3)
+        .map(|i| record(&format!("x{i}"), "2024-01-01T10:00:00Z", 1, 1))
+        .collect();
     server.ingest_bulk(&records);
     let page = server
         .get_with(
             "/v1.0/communications/callRecords",
-            &[("Prefer", "odata.maxpagesize=1"), ("X-Forwarded-Host", "graph.example.com"), ("X-Forwarded-Proto", "https")],
+            &[
+                ("Prefer", "odata.maxpagesize=1"),
+                ("X-Forwarded-Host", "graph.example.com"),
+                ("X-Forwarded-Proto", "https"),
+            ],
         )
         .json();
-    assert!(page["@odata.context"].as_str().unwrap_or_default().starts_with("https://graph.example.com/v1.0/$metadata#"));
+    assert!(
+        page["@odata.context"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("https://graph.example.com/v1.0/$metadata#")
+    );
     let next = page["@odata.nextLink"].as_str().expect("nextLink");
-    assert!(next.starts_with("https://graph.example.com/v1.0/communications/callRecords?$skiptoken="), "{next}");
+    assert!(
+        next.starts_with("https://graph.example.com/v1.0/communications/callRecords?$skiptoken="),
+        "{next}"
+    );
 }
