@@ -2,46 +2,18 @@
 //! acknowledged, whole; nothing half-written appears after the restart.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::record;
-
-/// Starts `callrec serve` on a free port and returns the child and its base URL.
-fn start_server(store: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--store"])
-        .arg(store)
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start callrec serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut lines = BufReader::new(stderr).lines();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let base = loop {
-        assert!(Instant::now() < deadline, "the server did not start");
-        let line = lines.next().expect("server exited").expect("read stderr");
-        if let Some(at) = line.find("http://127.0.0.1:") {
-            let rest = &line[at..];
-            let end = rest.find("/v1.0").unwrap_or(rest.len());
-            break rest[..end].to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
-}
+use crate::support::{record, spawn_serve};
 
 #[test]
 fn a_killed_server_keeps_every_acknowledged_record() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = dir.path().join("crash.db");
-    let (mut child, base) = start_server(&store);
+    let (mut child, base) = spawn_serve(&store, &[]);
     let acknowledged = Arc::new(Mutex::new(Vec::<(String, usize)>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..3)
@@ -91,7 +63,7 @@ fn a_killed_server_keeps_every_acknowledged_record() {
         acknowledged.len()
     );
 
-    let (mut child, base) = start_server(&store);
+    let (mut child, base) = spawn_serve(&store, &[]);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
