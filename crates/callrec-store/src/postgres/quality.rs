@@ -285,8 +285,8 @@ pub(super) async fn record_deleted(
     Ok(())
 }
 
-/// The aggregate columns of a report row, read by [`aggregate_row`] from column 2 on.
-fn aggregate_select() -> String {
+/// The aggregate columns of a report row, read by [`Agg::read`] from column 2 on.
+fn aggregate_columns() -> Vec<String> {
     let mut cols = vec![
         "count(*) FILTER (WHERE verdict = 1)".to_owned(),
         "count(*) FILTER (WHERE verdict = 2)".to_owned(),
@@ -300,7 +300,7 @@ fn aggregate_select() -> String {
     cols.extend((0..8).map(|i| format!("max(m{i})")));
     cols.extend((0..4).map(|i| format!("coalesce(sum(x{i}), 0)::int8")));
     cols.extend((0..4).map(|i| format!("count(x{i})")));
-    cols.join(", ")
+    cols
 }
 
 /// Sums over a group of streams.
@@ -464,7 +464,7 @@ async fn report(
     let mut sql = format!(
         "SELECT ({key})::text, max(user_label), {} FROM quality_streams \
          WHERE tenant = $1 AND start >= $2 AND start < $3",
-        aggregate_select()
+        aggregate_columns().join(", ")
     );
     if let Some(m) = q.media {
         let p = placeholder(&mut params, Box::new(m.code() as i16));
@@ -640,6 +640,6 @@ mod tests {
 
     #[test]
     fn the_aggregate_has_the_columns_agg_reads() {
-        assert_eq!(aggregate_select().split(", ").count(), 43);
+        assert_eq!(aggregate_columns().len(), 43);
     }
 }

@@ -50,6 +50,7 @@ mod enabled {
         pub fn with_options(name: &str, options: PostgresOptions) -> Option<Self> {
             let Ok(base) = std::env::var(URL_VARIABLE) else {
                 println!("postgres {name}: skipped ({URL_VARIABLE} not set)");
+                say_skipped_once();
                 return None;
             };
             static NEXT: AtomicUsize = AtomicUsize::new(0);
@@ -87,6 +88,19 @@ mod enabled {
             tokio::spawn(connection);
             client
         }
+    }
+
+    /// Says once per run, on the real standard error (the test harness captures `println!` of passing
+    /// tests), that the PostgreSQL cases did not run.
+    fn say_skipped_once() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: the PostgreSQL runs of the store suite were skipped ({URL_VARIABLE} not set)"
+            );
+        });
     }
 
     impl Drop for PostgresBackend {

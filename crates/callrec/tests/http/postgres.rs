@@ -21,11 +21,21 @@ use crate::support::{POSTGRES_VARIABLE, TestSchema, TestServer, record};
 fn schema_or_skip(test: &str) -> Option<TestSchema> {
     let schema = TestSchema::new();
     if schema.is_none() {
-        if cfg!(feature = "postgres") {
-            println!("{test}: skipped ({POSTGRES_VARIABLE} not set)");
+        let why = if cfg!(feature = "postgres") {
+            format!("{POSTGRES_VARIABLE} not set")
         } else {
-            println!("{test}: skipped (built without the `postgres` feature)");
-        }
+            "built without the `postgres` feature".to_owned()
+        };
+        println!("{test}: skipped ({why})");
+        // The harness captures `println!` of passing tests; say it once where it is seen.
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: the PostgreSQL runs of the HTTP suite were skipped ({why})"
+            );
+        });
     }
     schema
 }
