@@ -231,6 +231,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         demo::fill_if_empty(&store, args.demo_records).await?;
     }
+    crate::report::spawn_report_preparation(store.clone());
     let config = api_config(&args).await?;
     if let Some(period) = config.retention {
         retention::spawn_purge(store.clone(), period, retention::PURGE_INTERVAL);

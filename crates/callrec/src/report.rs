@@ -176,6 +176,35 @@ pub fn configure_thresholds(path: Option<&std::path::Path>) -> anyhow::Result<()
     Ok(())
 }
 
+/// How often `serve` prepares the rollups of the days written since (see
+/// [`callrec_store::QualityStore::prepare_reports`]).
+pub const PREPARE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Prepares the store's reports now, logging what it did; a failure is logged, never fatal.
+pub async fn prepare_reports(store: &dyn callrec_store::Store) {
+    let started = std::time::Instant::now();
+    match store.prepare_reports().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            days = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "prepared quality reports"
+        ),
+        Err(e) => tracing::warn!(error = %e, "preparing quality reports failed"),
+    }
+}
+
+/// Keeps the store's reports prepared while the server runs, so a report after a large import answers
+/// as fast as the next one.
+pub fn spawn_report_preparation(store: std::sync::Arc<dyn callrec_store::Store>) {
+    tokio::spawn(async move {
+        loop {
+            prepare_reports(store.as_ref()).await;
+            tokio::time::sleep(PREPARE_INTERVAL).await;
+        }
+    });
+}
+
 pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let pairs = args.pairs()?;
     let request = ReportRequest::parse(&pairs, args.format == Format::Csv, Ticks::now())

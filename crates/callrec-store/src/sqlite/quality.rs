@@ -1072,8 +1072,64 @@ impl SqliteStore {
     }
 }
 
+/// The days with streams and without a built rollup, over every tenant: the days of each tenant's
+/// streams, at most [`PREPARED_DAYS`] back from its latest.
+fn unbuilt_days(conn: &Connection) -> Result<Vec<(i64, i64)>, StoreError> {
+    let tenants: Vec<i64> = conn
+        .prepare_cached("SELECT tid FROM tenants")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))
+                .and_then(|rows| rows.collect::<Result<Vec<i64>, _>>())
+        })
+        .map_err(backend)?;
+    let mut out = Vec::new();
+    for tid in tenants {
+        let (first, last): (Option<i64>, Option<i64>) = conn
+            .prepare_cached(
+                "SELECT (SELECT MIN(start) FROM quality_streams WHERE tenant = ?1), \
+                 (SELECT MAX(start) FROM quality_streams WHERE tenant = ?1)",
+            )
+            .and_then(|mut s| s.query_row([tid], |r| Ok((r.get(0)?, r.get(1)?))))
+            .map_err(backend)?;
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        let from = day_of(first).max(day_of(last) - PREPARED_DAYS);
+        let to = (day_of(last) + 1) * DAY_HOURS * HOUR;
+        let mut has_streams = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM quality_streams WHERE tenant = ?1 AND start >= ?2 AND start < ?3)",
+            )
+            .map_err(backend)?;
+        for day in missing_days(conn, tid, from * DAY_HOURS * HOUR, to)? {
+            let any: bool = has_streams
+                .query_row(
+                    params![tid, day * DAY_HOURS * HOUR, (day + 1) * DAY_HOURS * HOUR],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            if any {
+                out.push((tid, day));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How far back from a tenant's latest stream [`QualityStore::prepare_reports`] builds rollups.
+const PREPARED_DAYS: i64 = 400;
+
 #[async_trait]
 impl QualityStore for SqliteStore {
+    async fn prepare_reports(&self) -> Result<u64, StoreError> {
+        let days = self.read(|conn, _| unbuilt_days(conn)).await?;
+        let built = days.len() as u64;
+        if !days.is_empty() {
+            self.build_days(days).await?;
+        }
+        Ok(built)
+    }
+
     async fn quality_report(
         &self,
         tenant: &TenantId,

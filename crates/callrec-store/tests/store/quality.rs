@@ -426,6 +426,9 @@ pub async fn quality_reports_match_a_recount(backend: &dyn Backend) {
         streams.iter().filter(|s| s.poor == Some(true)).count() > 100,
         "the data has poor streams"
     );
+    // The rollups of the five days are built ahead of time, once; the reports then read them.
+    assert_eq!(store.prepare_reports().await.unwrap(), 5);
+    assert_eq!(store.prepare_reports().await.unwrap(), 0);
     check_all(&*store, &streams, "stored").await;
 
     // Later versions move and change some records, others go: the built rollups must follow.
@@ -445,7 +448,9 @@ pub async fn quality_reports_match_a_recount(backend: &dyn Backend) {
         assert!(store.delete_record(T, &id).await.unwrap());
         all.remove(&id);
     }
+    // Writes dropped the rollups of their days; the reports rebuild those they need.
     check_all(&*store, &flat(&all), "after replacing and deleting").await;
+    assert_eq!(store.prepare_reports().await.unwrap(), 0);
 
     // A building map uploaded now applies to the streams already stored.
     let map = "10.1.0.0,Tower,16,Tower\n10.1.2.0,Lab,24,Lab\n";
