@@ -63,9 +63,18 @@ pub struct EdmError(pub String);
 ///
 /// More than seven fractional digits are accepted and truncated to ticks, as .NET does.
 pub fn parse_date_time_offset(s: &str) -> Result<Ticks, EdmError> {
-    let bad = || EdmError(format!("'{s}' is not a valid DateTimeOffset (expected e.g. 2023-09-25T09:25:00Z)"));
+    let bad = || {
+        EdmError(format!(
+            "'{s}' is not a valid DateTimeOffset (expected e.g. 2023-09-25T09:25:00Z)"
+        ))
+    };
     let b = s.as_bytes();
-    if b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't') || b[13] != b':' {
+    if b.len() < 16
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't')
+        || b[13] != b':'
+    {
         return Err(bad());
     }
     let num = |r: std::ops::Range<usize>| -> Result<i64, EdmError> {
@@ -105,7 +114,10 @@ pub fn parse_date_time_offset(s: &str) -> Result<Ticks, EdmError> {
     }
     let offset_minutes = match &s[i..] {
         "Z" | "z" => 0,
-        rest if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && rest.as_bytes()[3] == b':' => {
+        rest if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && rest.as_bytes()[3] == b':' =>
+        {
             let h = num(i + 1..i + 3)?;
             let m = num(i + 4..i + 6)?;
             if h > 23 || m > 59 {
@@ -121,7 +133,10 @@ pub fn parse_date_time_offset(s: &str) -> Result<Ticks, EdmError> {
     }
     let month = time::Month::try_from(month as u8).map_err(|_| bad())?;
     let date = time::Date::from_calendar_date(year as i32, month, day as u8).map_err(|_| bad())?;
-    let days = date.to_julian_day() as i64 - time::Date::from_calendar_date(1970, time::Month::January, 1).unwrap().to_julian_day() as i64;
+    let days = date.to_julian_day() as i64
+        - time::Date::from_calendar_date(1970, time::Month::January, 1)
+            .unwrap()
+            .to_julian_day() as i64;
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Ok(Ticks(secs * TICKS_PER_SECOND + frac_ticks))
 }
@@ -129,15 +144,24 @@ pub fn parse_date_time_offset(s: &str) -> Result<Ticks, EdmError> {
 /// Parses a date-only literal (`2019-11-01`) as midnight UTC, as Graph's log functions accept it.
 pub fn parse_date(s: &str) -> Result<Ticks, EdmError> {
     if s.len() != 10 {
-        return Err(EdmError(format!("'{s}' is not a valid Date (expected e.g. 2019-11-01)")));
+        return Err(EdmError(format!(
+            "'{s}' is not a valid Date (expected e.g. 2019-11-01)"
+        )));
     }
-    parse_date_time_offset(&format!("{s}T00:00:00Z"))
-        .map_err(|_| EdmError(format!("'{s}' is not a valid Date (expected e.g. 2019-11-01)")))
+    parse_date_time_offset(&format!("{s}T00:00:00Z")).map_err(|_| {
+        EdmError(format!(
+            "'{s}' is not a valid Date (expected e.g. 2019-11-01)"
+        ))
+    })
 }
 
 /// Parses an `Edm.Duration` (ISO 8601 `[-]PnDTnHnMn.nS`, as Graph writes `PT0.016S`) into ticks.
 pub fn parse_duration(s: &str) -> Result<i64, EdmError> {
-    let bad = || EdmError(format!("'{s}' is not a valid ISO 8601 duration (expected e.g. PT0.016S)"));
+    let bad = || {
+        EdmError(format!(
+            "'{s}' is not a valid ISO 8601 duration (expected e.g. PT0.016S)"
+        ))
+    };
     let (neg, rest) = match s.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, s),
@@ -241,12 +265,17 @@ mod tests {
     use super::*;
 
     fn dt(s: &str) -> String {
-        parse_date_time_offset(s).map(|t| t.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+        parse_date_time_offset(s)
+            .map(|t| t.to_string())
+            .unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
     fn date_time_offsets() {
-        assert_eq!(dt("2020-02-25T18:52:21.2169889Z"), "2020-02-25T18:52:21.2169889Z");
+        assert_eq!(
+            dt("2020-02-25T18:52:21.2169889Z"),
+            "2020-02-25T18:52:21.2169889Z"
+        );
         assert_eq!(dt("2023-09-25T10:36:40Z"), "2023-09-25T10:36:40Z");
         assert_eq!(dt("2023-09-25T10:36:40.500Z"), "2023-09-25T10:36:40.5Z");
         assert_eq!(dt("2019-11-01T00:00:00+02:00"), "2019-10-31T22:00:00Z");
@@ -259,16 +288,24 @@ mod tests {
         assert!(dt("yesterday").starts_with("error"));
         assert!(dt("2019-11-01T00:00:00.Z").starts_with("error"));
         assert!(dt("2019-11-01T25:00:00Z").starts_with("error"));
-        assert_eq!(parse_date("2019-11-01").unwrap().to_string(), "2019-11-01T00:00:00Z");
+        assert_eq!(
+            parse_date("2019-11-01").unwrap().to_string(),
+            "2019-11-01T00:00:00Z"
+        );
     }
 
     #[test]
     fn durations() {
         assert_eq!(parse_duration("PT0.016S"), Ok(160_000));
         assert_eq!(parse_duration("PT1S"), Ok(TICKS_PER_SECOND));
-        assert_eq!(parse_duration("P1DT2H3M4.5S"), Ok(((86_400 + 7200 + 180 + 4) * TICKS_PER_SECOND) + 5_000_000));
+        assert_eq!(
+            parse_duration("P1DT2H3M4.5S"),
+            Ok(((86_400 + 7200 + 180 + 4) * TICKS_PER_SECOND) + 5_000_000)
+        );
         assert_eq!(parse_duration("-PT1S"), Ok(-TICKS_PER_SECOND));
-        for bad in ["", "P", "PT", "T1S", "PT1", "PT1.S", "PTS", "PT1S2M", "P1H", "PT0,5S", "1S"] {
+        for bad in [
+            "", "P", "PT", "T1S", "PT1", "PT1.S", "PTS", "PT1S2M", "P1H", "PT0,5S", "1S",
+        ] {
             assert!(parse_duration(bad).is_err(), "{bad} should be rejected");
         }
         for s in ["PT0.016S", "PT1S", "PT1M2S", "P1DT2H", "PT0S", "-PT0.5S"] {

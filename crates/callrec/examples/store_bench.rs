@@ -243,7 +243,7 @@ async fn main() -> anyhow::Result<()> {
          a get reads a record with its first 60 sessions (with segments) and participants; pages hold 60 \
          records, newest first.\n",
         args.records,
-        json_bytes / args.records.min(1000).max(1) as usize,
+        json_bytes / args.records.clamp(1, 1000) as usize,
         args.batch,
         args.clients
     );
