@@ -429,7 +429,10 @@ pub async fn quality_reports_match_a_recount(backend: &dyn Backend) {
     // A backend that keeps rollups builds those of the five days ahead of time, once; one that reports
     // straight from the stream rows has nothing to prepare. Either way the reports then agree.
     let units = store.prepare_reports().await.unwrap();
-    assert!(units == 5 || units == 0, "prepared {units} units for five days");
+    assert!(
+        units == 5 || units == 0,
+        "prepared {units} units for five days"
+    );
     assert_eq!(store.prepare_reports().await.unwrap(), 0);
     check_all(&*store, &streams, "stored").await;
 
