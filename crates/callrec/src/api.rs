@@ -213,12 +213,6 @@ pub fn app(state: AppState) -> Router {
             "/callrec/callRecords/{id}/directRoutingCalls",
             get(logs::linked_rows),
         )
-        .route(
-            "/callrec/faults",
-            get(faults::get_settings)
-                .put(faults::put_settings)
-                .delete(faults::clear_settings),
-        )
         .route("/callrec/reports/quality", get(reports::quality_report))
         .route(
             "/callrec/reports/quality/thresholds",
@@ -229,6 +223,12 @@ pub fn app(state: AppState) -> Router {
             get(reports::get_buildings).put(reports::put_buildings),
         )
         .route("/metrics", get(crate::metrics::metrics))
+        .route(
+            "/callrec/faults",
+            get(faults::get_settings)
+                .put(faults::put_settings)
+                .delete(faults::clear_settings),
+        )
         .route("/openapi.json", get(metadata::openapi))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(unknown_resource)
