@@ -63,8 +63,8 @@ use tokio_postgres::error::SqlState;
 
 use crate::compress::{self, Codec, CompressError, Dictionary, DictionaryTraining};
 use crate::{
-    ParticipantRow, PutOutcome, RecordPage, RecordRow, RecordStore, SessionRow, Slice, StoreError,
-    StoreStats, TenantId, WriteCondition,
+    ParticipantRow, PutOutcome, RecordPage, RecordRow, RecordStore, RecordWithChildren, SessionRow,
+    Slice, StoreError, StoreStats, TenantId, WriteCondition,
 };
 
 /// How to open a PostgreSQL store.
@@ -543,6 +543,37 @@ impl RecordStore for PostgresStore {
             None => Ok(None),
             Some(raw) => self.decoded(|codec| raw.decode(codec)).await.map(Some),
         }
+    }
+
+    async fn record_with_children(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        sessions: Option<(Slice, bool)>,
+        participants: Option<Slice>,
+    ) -> Result<Option<RecordWithChildren>, StoreError> {
+        let client = self.client().await?;
+        let raw =
+            records::record_with_children(&client, tenant, id, sessions, participants).await?;
+        drop(client);
+        let Some(raw) = raw else { return Ok(None) };
+        self.decoded(|codec| {
+            Ok(RecordWithChildren {
+                record: raw.record.decode(codec)?,
+                sessions: raw
+                    .sessions
+                    .iter()
+                    .map(|s| s.decode(codec))
+                    .collect::<Result<_, _>>()?,
+                participants: raw
+                    .participants
+                    .iter()
+                    .map(|p| p.decode(codec))
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .await
+        .map(Some)
     }
 
     async fn sessions(

@@ -613,13 +613,18 @@ pub(super) struct RawRecord {
 
 impl RawRecord {
     fn of(row: &tokio_postgres::Row) -> Self {
+        Self::of_at(row, 0)
+    }
+
+    /// Reads the [`RECORD_COLUMNS`] starting at column `at`.
+    fn of_at(row: &tokio_postgres::Row, at: usize) -> Self {
         RawRecord {
-            id: row.get(0),
-            version: row.get(1),
-            head: row.get(2),
-            organizer: row.get(3),
-            session_count: row.get(4),
-            participant_count: row.get(5),
+            id: row.get(at),
+            version: row.get(at + 1),
+            head: row.get(at + 2),
+            organizer: row.get(at + 3),
+            session_count: row.get(at + 4),
+            participant_count: row.get(at + 5),
         }
     }
 
@@ -839,6 +844,88 @@ pub(super) async fn participant(
         id: participant_id.to_owned(),
         body: r.get(1),
     }))
+}
+
+/// A record with slices of its sessions and participants, as fetched.
+pub(super) struct RawWithChildren {
+    pub(super) record: RawRecord,
+    pub(super) sessions: Vec<RawSession>,
+    pub(super) participants: Vec<RawParticipant>,
+}
+
+/// Reads a record with slices of its sessions and participants in one statement: one round trip and one
+/// snapshot, so the children always belong to the version of the record read.
+pub(super) async fn record_with_children(
+    client: &Client,
+    tenant: &str,
+    id: &str,
+    sessions: Option<(Slice, bool)>,
+    participants: Option<Slice>,
+) -> Result<Option<RawWithChildren>, StoreError> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT 0 AS part, 0 AS position, id, version, head, organizer, session_count, participant_count \
+             FROM records WHERE tenant = $1 AND id = $2 \
+             UNION ALL \
+             SELECT 1, position, session_id, NULL, head, CASE WHEN $6 THEN segments END, NULL, NULL \
+             FROM sessions WHERE $5 AND tenant = $1 AND record_id = $2 AND position >= $3 AND position < $4 \
+             UNION ALL \
+             SELECT 2, position, participant_id, NULL, body, NULL, NULL, NULL \
+             FROM participants WHERE $9 AND tenant = $1 AND record_id = $2 AND position >= $7 AND position < $8 \
+             ORDER BY part, position",
+        )
+        .await
+        .map_err(backend)?;
+    let none = Slice {
+        offset: 0,
+        limit: 0,
+    };
+    let (s_from, s_to) = slice_range(sessions.map_or(none, |s| s.0));
+    let (p_from, p_to) = slice_range(participants.unwrap_or(none));
+    let with_segments = sessions.is_some_and(|s| s.1);
+    let rows = client
+        .query(
+            &stmt,
+            &[
+                &tenant,
+                &id,
+                &s_from,
+                &s_to,
+                &sessions.is_some(),
+                &with_segments,
+                &p_from,
+                &p_to,
+                &participants.is_some(),
+            ],
+        )
+        .await
+        .map_err(backend)?;
+    let mut rows = rows.iter();
+    let Some(first) = rows.next().filter(|r| r.get::<_, i32>(0) == 0) else {
+        // No record: its children (none can exist without it) are not read either.
+        return Ok(None);
+    };
+    let mut found = RawWithChildren {
+        record: RawRecord::of_at(first, 2),
+        sessions: Vec::new(),
+        participants: Vec::new(),
+    };
+    for r in rows {
+        match r.get::<_, i32>(0) {
+            1 => found.sessions.push(RawSession {
+                index: r.get(1),
+                id: r.get(2),
+                head: r.get(4),
+                segments: r.get(5),
+            }),
+            _ => found.participants.push(RawParticipant {
+                index: r.get(1),
+                id: r.get(2),
+                body: r.get(4),
+            }),
+        }
+    }
+    Ok(Some(found))
 }
 
 /// A page as fetched.

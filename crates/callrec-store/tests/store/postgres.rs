@@ -481,6 +481,96 @@ mod enabled {
         );
     }
 
+    /// A record with slices of its children, read in one statement, is what the single reads give.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn record_with_children_matches_the_single_reads() {
+        let Some(backend) = PostgresBackend::new("with_children") else {
+            return;
+        };
+        let store = backend.open_postgres().await;
+        let mut specs = Vec::new();
+        for i in 0..4usize {
+            let mut s = Spec::new(format!("w{i}"));
+            s.sessions = (0..i * 2).map(|k| (format!("s{k}"), k % 3 + 1)).collect();
+            s.participants = (0..i + 1).map(|p| format!("p{p}")).collect();
+            specs.push(s);
+        }
+        store
+            .put_records(
+                A,
+                specs.iter().map(Spec::prepared).collect(),
+                WriteCondition::NewerVersion,
+            )
+            .await
+            .unwrap();
+        let slices = [
+            Slice {
+                offset: 0,
+                limit: 100,
+            },
+            Slice {
+                offset: 1,
+                limit: 2,
+            },
+            Slice {
+                offset: 50,
+                limit: 10,
+            },
+        ];
+        for spec in &specs {
+            for slice in slices {
+                for with_segments in [false, true] {
+                    let got = store
+                        .record_with_children(
+                            A,
+                            &spec.id,
+                            Some((slice, with_segments)),
+                            Some(slice),
+                        )
+                        .await
+                        .unwrap()
+                        .expect("stored");
+                    assert_eq!(
+                        got.record,
+                        store.get_record(A, &spec.id).await.unwrap().unwrap()
+                    );
+                    assert_eq!(
+                        Some(got.sessions),
+                        store
+                            .sessions(A, &spec.id, slice, with_segments)
+                            .await
+                            .unwrap()
+                    );
+                    assert_eq!(
+                        Some(got.participants),
+                        store.participants(A, &spec.id, slice).await.unwrap()
+                    );
+                }
+            }
+            let bare = store
+                .record_with_children(A, &spec.id, None, None)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(bare.sessions.is_empty() && bare.participants.is_empty());
+        }
+        assert!(
+            store
+                .record_with_children(A, "absent", Some((slices[0], true)), Some(slices[0]))
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .record_with_children("tenant-b", "w1", None, None)
+                .await
+                .unwrap()
+                .is_none(),
+            "another tenant's record is not there"
+        );
+    }
+
     /// Deep pages cost what the first does: every order walks its index from the cursor, no sort.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn listings_walk_an_index_without_sorting() {
