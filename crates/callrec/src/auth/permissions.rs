@@ -47,7 +47,8 @@ pub enum Resource {
 impl Resource {
     /// Classifies a request. `path` is the URL path as received (percent-encoded).
     pub fn of(method: &Method, path: &str) -> Resource {
-        if path == "/healthz" || path == "/openapi.json" {
+        // Prometheus scrapes /metrics without a token; it holds counters, not records.
+        if path == "/healthz" || path == "/openapi.json" || path == "/metrics" {
             return Resource::Public;
         }
         if path.starts_with("/callrec/faults") {
@@ -57,8 +58,12 @@ impl Resource {
         if let Some(own) = path.strip_prefix("/callrec/") {
             let log_read = own.starts_with("logs/")
                 || (own.starts_with("callRecords/") && own.ends_with("/directRoutingCalls"));
+            // Quality reports and the building map are reads of the tenant's call records.
+            let record_read = own.starts_with("reports/") || own == "buildings";
             return if reading && log_read {
                 Resource::LogRow
+            } else if reading && record_read {
+                Resource::OtherRead
             } else {
                 Resource::Write
             };
@@ -191,6 +196,10 @@ mod tests {
             "/callrec/callRecords/r1/directRoutingCalls",
             Resource::LogRow,
         );
+        check(Method::GET, "/metrics", Resource::Public);
+        check(Method::GET, "/callrec/reports/quality", Resource::OtherRead);
+        check(Method::GET, "/callrec/buildings", Resource::OtherRead);
+        check(Method::PUT, "/callrec/buildings", Resource::Write);
         check(Method::POST, "/callrec/faults", Resource::Admin);
         check(Method::GET, "/callrec/faults", Resource::Admin);
         check(Method::GET, "/v1.0/subscriptions", Resource::OtherRead);
