@@ -5,8 +5,9 @@
 //! - **A pool of connections** ([`deadpool_postgres`]) with a **prepared-statement cache per
 //!   connection**: a statement is parsed and planned once per connection, then only bound and run.
 //! - **One transaction per batch.** A batch of records is locked, decided and written with a handful of
-//!   statements whatever its size: rows go in as arrays (`INSERT ... SELECT FROM unnest(...)`), not one
-//!   statement per row ([`records`]).
+//!   statements whatever its size: records go in as arrays (`INSERT ... SELECT FROM unnest(...)`),
+//!   sessions and participants with `COPY ... FROM STDIN BINARY`, never one statement per row
+//!   ([`records`]).
 //! - **Correct under concurrent writers on many nodes.** Stored rows are locked (`SELECT ... FOR UPDATE`,
 //!   in id order) before their version is compared, and new rows are inserted with `ON CONFLICT DO
 //!   NOTHING`, which waits for a concurrent insert of the same id and then reports it lost, so the batch

@@ -9,8 +9,9 @@
 //! 3. insert the ids that are new with `ON CONFLICT DO NOTHING`: an insert that meets a concurrent,
 //!    uncommitted insert of the same id waits for it, and when that one commits, reports the id as lost.
 //!    The batch then locks the lost ids (now visible) and decides them again, as in 1 and 2;
-//! 4. update the replaced rows and rewrite their children, all as arrays (`unnest`), a few statements
-//!    whatever the batch's size; queue the notifications and quality rows in the same transaction.
+//! 4. update the replaced rows and rewrite their children (records as arrays through `unnest`, sessions
+//!    and participants with binary `COPY`), a few statements whatever the batch's size; queue the
+//!    notifications and quality rows in the same transaction.
 //!
 //! Deadlocks are still possible between batches that mix new and stored ids in crossing orders;
 //! PostgreSQL breaks them by failing one transaction, which is then run again from the start.
@@ -23,7 +24,8 @@ use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::IsolationLevel;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
 
 use crate::compress::{Codec, CompressError, Encoder};
 use crate::{ParticipantRow, PutOutcome, RecordRow, SessionRow, Slice, StoreError, WriteCondition};
@@ -327,50 +329,69 @@ async fn delete_children(tx: &Transaction<'_>, tenant: &str, ids: &[&str]) -> Re
     Ok(())
 }
 
+/// Writes rows with `COPY ... FROM STDIN BINARY`: the rows stream to the server as they are encoded,
+/// without the arrays an `unnest` insert builds on both sides, which matters for the large blobs of
+/// sessions and participants.
+async fn copy_rows(
+    tx: &Transaction<'_>,
+    sql: &str,
+    types: &[Type],
+    rows: Vec<Vec<&(dyn ToSql + Sync)>>,
+) -> Result<(), TxError> {
+    let stmt = tx.prepare_cached(sql).await?;
+    let sink = tx.copy_in(&stmt).await?;
+    let writer = BinaryCopyInWriter::new(sink, types);
+    let mut writer = std::pin::pin!(writer);
+    for row in &rows {
+        writer.as_mut().write(row).await?;
+    }
+    writer.finish().await?;
+    Ok(())
+}
+
 async fn insert_children(
     tx: &Transaction<'_>,
     tenant: &str,
     records: &[&EncodedRecord],
 ) -> Result<(), TxError> {
-    let (mut rid, mut pos, mut sid, mut head, mut segments) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for r in records {
-        for (i, s) in r.sessions.iter().enumerate() {
-            rid.push(r.id.as_str());
-            pos.push(i as i32);
-            sid.push(s.id.as_str());
-            head.push(s.head.as_slice());
-            segments.push(s.segments.as_slice());
-        }
+    // Borrowed by every row the closures below make.
+    let tenant_param: &&str = &tenant;
+    let positions: Vec<Vec<i32>> = records
+        .iter()
+        .map(|r| (0..r.sessions.len().max(r.participants.len()) as i32).collect())
+        .collect();
+    if records.iter().any(|r| !r.sessions.is_empty()) {
+        let rows = records.iter().zip(&positions).flat_map(|(r, pos)| {
+            r.sessions.iter().zip(pos).map(move |(s, p)| {
+                let row: Vec<&(dyn ToSql + Sync)> =
+                    vec![tenant_param, &r.id, p, &s.id, &s.head, &s.segments];
+                row
+            })
+        });
+        let rows: Vec<_> = rows.collect();
+        copy_rows(
+            tx,
+            "COPY sessions (tenant, record_id, position, session_id, head, segments) FROM STDIN BINARY",
+            &[Type::TEXT, Type::TEXT, Type::INT4, Type::TEXT, Type::BYTEA, Type::BYTEA],
+            rows,
+        )
+        .await?;
     }
-    if !rid.is_empty() {
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO sessions (tenant, record_id, position, session_id, head, segments) \
-                 SELECT $1, * FROM unnest($2::text[], $3::int4[], $4::text[], $5::bytea[], $6::bytea[])",
-            )
-            .await?;
-        tx.execute(&stmt, &[&tenant, &rid, &pos, &sid, &head, &segments])
-            .await?;
-    }
-    let (mut rid, mut pos, mut pid, mut body) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for r in records {
-        for (i, (id, b)) in r.participants.iter().enumerate() {
-            rid.push(r.id.as_str());
-            pos.push(i as i32);
-            pid.push(id.as_str());
-            body.push(b.as_slice());
-        }
-    }
-    if !rid.is_empty() {
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO participants (tenant, record_id, position, participant_id, body) \
-                 SELECT $1, * FROM unnest($2::text[], $3::int4[], $4::text[], $5::bytea[])",
-            )
-            .await?;
-        tx.execute(&stmt, &[&tenant, &rid, &pos, &pid, &body])
-            .await?;
+    if records.iter().any(|r| !r.participants.is_empty()) {
+        let rows = records.iter().zip(&positions).flat_map(|(r, pos)| {
+            r.participants.iter().zip(pos).map(move |((id, body), p)| {
+                let row: Vec<&(dyn ToSql + Sync)> = vec![tenant_param, &r.id, p, id, body];
+                row
+            })
+        });
+        let rows: Vec<_> = rows.collect();
+        copy_rows(
+            tx,
+            "COPY participants (tenant, record_id, position, participant_id, body) FROM STDIN BINARY",
+            &[Type::TEXT, Type::TEXT, Type::INT4, Type::TEXT, Type::BYTEA],
+            rows,
+        )
+        .await?;
     }
     let (mut rid, mut pid) = (Vec::new(), Vec::new());
     for r in records {
