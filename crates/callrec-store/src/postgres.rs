@@ -19,8 +19,9 @@
 //!   it does not know yet (trained by another node) loads it.
 //! - **Versioned migrations** at open ([`schema`]).
 //!
-//! The URL is a libpq-style `postgres://` URL; callrec adds one parameter of its own, `schema=NAME`, which
-//! keeps the store in that schema (created if missing), so one database can hold several stores.
+//! The URL is a libpq-style `postgres://` URL; callrec adds two parameters of its own: `schema=NAME` keeps
+//! the store in that schema (created if missing), so one database can hold several stores, and
+//! `pool_size=N` sets the connections of this node's pool.
 
 /// Runs `$work` (an async expression using the transaction `$tx`) in a transaction of `$client` and
 /// commits it, running it again from the start when it lost a deadlock or a serialization check to a
@@ -92,15 +93,18 @@ impl Default for PostgresOptions {
     }
 }
 
-/// A parsed store URL: the driver's configuration and callrec's own `schema` parameter.
+/// A parsed store URL: the driver's configuration and callrec's own parameters, `schema` and
+/// `pool_size`.
 #[derive(Debug, Clone)]
 pub struct PostgresUrl {
     pub config: tokio_postgres::Config,
     pub schema: Option<String>,
+    /// Overrides [`PostgresOptions::pool_size`].
+    pub pool_size: Option<usize>,
 }
 
 impl PostgresUrl {
-    /// Parses `postgres://...` or `postgresql://...`, taking out `schema=NAME`.
+    /// Parses `postgres://...` or `postgresql://...`, taking out `schema=NAME` and `pool_size=N`.
     pub fn parse(url: &str) -> Result<PostgresUrl, StoreError> {
         let invalid = |why: String| StoreError::Open(format!("invalid PostgreSQL URL: {why}"));
         if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
@@ -113,10 +117,19 @@ impl PostgresUrl {
             None => (url, None),
         };
         let mut schema = None;
+        let mut pool_size = None;
         let mut kept = Vec::new();
         for pair in query.into_iter().flat_map(|q| q.split('&')) {
             match pair.split_once('=') {
                 Some(("schema", value)) => schema = Some(value.to_owned()),
+                Some(("pool_size", value)) => {
+                    let n = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| invalid(format!("pool_size={value}: a positive number")))?;
+                    pool_size = Some(n);
+                }
                 _ if pair.is_empty() => {}
                 _ => kept.push(pair),
             }
@@ -131,7 +144,11 @@ impl PostgresUrl {
         };
         let config =
             tokio_postgres::Config::from_str(&rebuilt).map_err(|e| invalid(e.to_string()))?;
-        Ok(PostgresUrl { config, schema })
+        Ok(PostgresUrl {
+            config,
+            schema,
+            pool_size,
+        })
     }
 }
 
@@ -280,7 +297,11 @@ impl PostgresStore {
     /// Connects to the database named by `url`, creates the URL's schema if it names one, and brings the
     /// store's schema up to date.
     pub async fn open(url: &str, options: PostgresOptions) -> Result<PostgresStore, StoreError> {
-        let PostgresUrl { mut config, schema } = PostgresUrl::parse(url)?;
+        let PostgresUrl {
+            mut config,
+            schema,
+            pool_size,
+        } = PostgresUrl::parse(url)?;
         config.application_name("callrec");
         config.connect_timeout(options.connect_timeout);
         if let Some(schema) = &schema {
@@ -299,7 +320,7 @@ impl PostgresStore {
             },
         );
         let pool = Pool::builder(manager)
-            .max_size(options.pool_size.max(1))
+            .max_size(pool_size.unwrap_or(options.pool_size).max(1))
             .build()
             .map_err(|e| StoreError::Open(e.to_string()))?;
         let mut client = pool
@@ -330,7 +351,7 @@ impl PostgresStore {
     /// Drops the schema a store URL names (`schema=NAME`), with every table and row of the store in it.
     /// For tests and tooling that make a store per run; refuses a URL without a schema.
     pub async fn drop_schema(url: &str) -> Result<(), StoreError> {
-        let PostgresUrl { config, schema } = PostgresUrl::parse(url)?;
+        let PostgresUrl { config, schema, .. } = PostgresUrl::parse(url)?;
         let Some(schema) = schema else {
             return Err(StoreError::Open(
                 "the URL names no schema (schema=NAME) to drop".into(),
@@ -687,6 +708,12 @@ mod tests {
             url.config.get_connect_timeout(),
             Some(&Duration::from_secs(3))
         );
+        assert_eq!(url.pool_size, None);
+        let url = PostgresUrl::parse("postgres://u@h/db?pool_size=40&schema=s").unwrap();
+        assert_eq!(
+            (url.pool_size, url.schema.as_deref()),
+            (Some(40), Some("s"))
+        );
 
         let url = PostgresUrl::parse("postgresql://u@localhost/db").unwrap();
         assert_eq!(url.schema, None);
@@ -697,6 +724,8 @@ mod tests {
             "postgres://u@h/db?schema=a;drop",
             "postgres://u@h/db?schema=1abc",
             "postgres://u@h/db?schema=",
+            "postgres://u@h/db?pool_size=0",
+            "postgres://u@h/db?pool_size=many",
             "mysql://u@h/db",
         ] {
             assert!(PostgresUrl::parse(bad).is_err(), "{bad}");
