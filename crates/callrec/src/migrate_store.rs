@@ -8,7 +8,7 @@
 //! same version and the same quality classification. Records are read in keyset order and written in
 //! batches with [`WriteCondition::NewerVersion`], so a copy can be interrupted and run again: what was
 //! copied is skipped as stale, and a record the source changed meanwhile replaces the older copy. Log rows
-//! of every stored kind and the tenant's live subscriptions follow. Notifications still queued in the
+//! of every stored kind, the subnet-to-building map and the tenant's live subscriptions follow. Notifications still queued in the
 //! source's outbox are not moved: let the source's delivery drain before switching.
 
 use std::io::IsTerminal;
@@ -75,6 +75,8 @@ pub struct CopySummary {
     pub written: u64,
     pub log_rows: u64,
     pub subscriptions: u64,
+    /// Entries of the subnet-to-building map.
+    pub buildings: u64,
 }
 
 fn progress(total: u64) -> ProgressBar {
@@ -155,7 +157,7 @@ async fn count(store: &dyn Store, tenant: &str) -> anyhow::Result<u64> {
     Ok(page.count.unwrap_or(0))
 }
 
-/// Copies one tenant's records, log rows and live subscriptions from `from` to `to`.
+/// Copies one tenant's records, log rows, building map and live subscriptions from `from` to `to`.
 pub async fn copy_tenant(
     from: &dyn Store,
     to: &dyn Store,
@@ -231,6 +233,12 @@ pub async fn copy_tenant(
         }
     }
 
+    let buildings = from.buildings(tenant).await?;
+    if !buildings.is_empty() {
+        summary.buildings = buildings.len() as u64;
+        to.put_buildings(tenant, buildings).await?;
+    }
+
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
@@ -265,12 +273,13 @@ pub async fn migrate_store(args: MigrateStoreArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
         let copied = count(&*to, tenant).await?;
         println!(
-            "tenant {tenant}: {} records read, {} written ({} already there), {} log rows, {} subscriptions; \
-             the target holds {copied} records, the source {total}",
+            "tenant {tenant}: {} records read, {} written ({} already there), {} log rows, {} buildings, \
+             {} subscriptions; the target holds {copied} records, the source {total}",
             summary.records,
             summary.written,
             summary.records - summary.written,
             summary.log_rows,
+            summary.buildings,
             summary.subscriptions,
         );
         if copied < summary.records {

@@ -393,6 +393,20 @@ fn migrate_store_moves_a_tenant_without_loss() {
         );
     }
     run(&["generate", "--records", "150", "--store", source]);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let buildings = vec![callrec_model::quality::Building {
+        network_ip: "10.1.0.0".into(),
+        network_range: 16,
+        building_name: "Harbour".into(),
+        attributes: vec![("City".into(), "Oslo".into())],
+    }];
+    runtime.block_on(async {
+        let from = callrec::storage::open(source).await.unwrap();
+        from.put_buildings(tenant, buildings.clone()).await.unwrap();
+    });
     let said = run(&[
         "migrate-store",
         "--from",
@@ -417,10 +431,6 @@ fn migrate_store_moves_a_tenant_without_loss() {
     ]);
     assert!(again.contains("0 written"), "{again}");
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     runtime.block_on(async {
         use callrec_model::logs::{LogKind, LogQuery, LogStart};
         use callrec_model::query::{ListQuery, RecordOrder};
@@ -490,5 +500,10 @@ fn migrate_store_moves_a_tenant_without_loss() {
             log_rows += x.rows.len();
         }
         assert!(log_rows > 0, "the generated PSTN calls brought log rows");
+        assert_eq!(
+            to.buildings(tenant).await.unwrap(),
+            buildings,
+            "the building map"
+        );
     });
 }
