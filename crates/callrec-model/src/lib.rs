@@ -11,5 +11,6 @@ pub mod prepare;
 pub mod quality;
 pub mod query;
 pub mod schema;
+pub mod scrub;
 pub mod types;
 pub mod validate;

@@ -341,6 +341,8 @@ pub struct PreparedLogRow {
     pub facts: LogFacts,
     /// The row as a JSON object, as sent but without instance annotations (`@odata.type` and the like).
     pub body: Vec<u8>,
+    /// Whether the row's personal data has been removed ([`crate::scrub`]).
+    pub scrubbed: bool,
 }
 
 /// A row that passed validation, with what was worth telling the sender.
@@ -490,6 +492,7 @@ pub fn check_log_row(
             time,
             facts,
             body,
+            scrubbed: false,
         },
         warnings,
     })
@@ -596,7 +599,7 @@ fn text(map: &Map<String, Value>, name: &str) -> Option<String> {
     map.get(name).and_then(Value::as_str).map(str::to_owned)
 }
 
-fn facts_of(kind: LogKind, map: &Map<String, Value>) -> LogFacts {
+pub(crate) fn facts_of(kind: LogKind, map: &Map<String, Value>) -> LogFacts {
     let mut facts = LogFacts {
         user_principal_name: text(map, "userPrincipalName"),
         user_id: text(map, "userId"),

@@ -33,6 +33,9 @@ pub struct PreparedRecord {
     pub participants: Vec<PreparedParticipant>,
     /// Every stream classified by the quality rules, for the quality reports ([`crate::quality`]).
     pub quality: RecordQuality,
+    /// Whether the record's personal data has been removed ([`crate::scrub`]); a store keeps the mark so
+    /// that scrubbing visits each record once.
+    pub scrubbed: bool,
 }
 
 /// One session: its own properties and, separately, its segments.
@@ -183,5 +186,6 @@ pub fn prepare_with(record: Map<String, Value>, thresholds: &Thresholds) -> Prep
         sessions,
         participants,
         quality,
+        scrubbed: false,
     }
 }

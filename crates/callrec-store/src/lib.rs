@@ -36,6 +36,11 @@ pub enum WriteCondition {
     /// Compare-and-swap: write only if the stored version is exactly this (`None`: nothing is stored).
     /// Otherwise report [`PutOutcome::Conflict`] and write nothing.
     StoredVersionIs(Option<i64>),
+    /// Scrubbing: the incoming record is the stored one with its personal data removed. It replaces the
+    /// stored record only if that has the same version and has not been scrubbed yet (else
+    /// [`PutOutcome::Conflict`]), is marked scrubbed, and owes no change notification: the call did not
+    /// change, only what is kept of it.
+    Scrubbing,
 }
 
 /// What happened to one record of a write.
@@ -53,6 +58,14 @@ pub enum PutOutcome {
     Conflict {
         stored_version: Option<i64>,
     },
+}
+
+/// Which record of which tenant, at which version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordKey {
+    pub tenant: String,
+    pub id: String,
+    pub version: i64,
 }
 
 /// A stored record's own properties, as JSON bytes, with what a reader needs to assemble a response.
@@ -246,6 +259,20 @@ pub trait RecordStore: Send + Sync + 'static {
         let _ = (cutoff, limit);
         Err(StoreError::Backend(
             "this store cannot purge records by age".to_owned(),
+        ))
+    }
+
+    /// Scrubbing: at most `limit` records, across tenants, whose call ended before `cutoff` and which are
+    /// not scrubbed yet (written with [`PreparedRecord::scrubbed`] false), the earliest end first. The
+    /// caller scrubs each and writes it back with [`WriteCondition::Scrubbing`].
+    async fn records_to_scrub(
+        &self,
+        cutoff: Ticks,
+        limit: u32,
+    ) -> Result<Vec<RecordKey>, StoreError> {
+        let _ = (cutoff, limit);
+        Err(StoreError::Backend(
+            "this store cannot scrub records".to_owned(),
         ))
     }
 }

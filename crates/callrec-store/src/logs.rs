@@ -5,10 +5,19 @@
 //! a time range in order one page at a time (keyset paging, whatever the depth), and sums the PSTN rows of
 //! meeting dial-outs into the dial-out report.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
-use callrec_model::logs::{DialoutQuery, LogCursor, LogKind, LogQuery, PreparedLogRow};
+use callrec_model::edm::Ticks;
+use callrec_model::logs::{DialoutQuery, LogCursor, LogFacts, LogKind, LogQuery, PreparedLogRow};
 
 use crate::{StoreError, TenantId};
+
+/// Scrubs a stored row: from its kind and JSON body, the body to keep and the facts indexed from it (see
+/// `callrec_model::scrub::scrub_log_row_body`). The store calls it inside its write, so a row cannot
+/// change between being read and being scrubbed.
+pub type LogScrubber =
+    Arc<dyn Fn(LogKind, &[u8]) -> Result<(Vec<u8>, LogFacts), String> + Send + Sync>;
 
 /// What happened to one row of a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +105,26 @@ pub trait LogStore: Send + Sync + 'static {
         tenant: &TenantId,
         query: &DialoutQuery,
     ) -> Result<DialoutPage, StoreError>;
+
+    /// Retention: deletes at most `limit` rows of a kind, across tenants, whose instant (the one the
+    /// functions select by) is before `cutoff`, and returns how many it deleted. Callers repeat until it
+    /// returns less than `limit`.
+    async fn purge_log_rows_before(
+        &self,
+        kind: LogKind,
+        cutoff: Ticks,
+        limit: u32,
+    ) -> Result<u64, StoreError>;
+
+    /// Scrubbing: replaces the body and facts of at most `limit` rows, across tenants and kinds, whose
+    /// instant is before `cutoff` and which are not scrubbed yet, by what `scrub` makes of them, and marks
+    /// them scrubbed; returns how many. A row `scrub` refuses is marked scrubbed as it is and logged.
+    async fn scrub_log_rows_before(
+        &self,
+        cutoff: Ticks,
+        limit: u32,
+        scrub: LogScrubber,
+    ) -> Result<u64, StoreError>;
 
     /// The direct-routing rows whose `correlationId` is this (the id of the callRecord of the same call),
     /// in time order, at most `limit`.

@@ -170,4 +170,13 @@ pub trait QualityStore: Send + Sync + 'static {
     async fn prepare_reports(&self) -> Result<u64, StoreError> {
         Ok(0)
     }
+
+    /// Scrubbing: forgets the user names (report labels) that no record whose call ended at or after
+    /// `cutoff` carries, once every record that ended before it has been scrubbed. Returns how many names
+    /// were forgotten. A backend that keeps each label with its stream rows forgets them when the scrubbed
+    /// records are written, and returns 0 here.
+    async fn forget_names_before(&self, cutoff: Ticks) -> Result<u64, StoreError> {
+        let _ = cutoff;
+        Ok(0)
+    }
 }

@@ -424,6 +424,7 @@ impl RecordStore for SqliteStore {
             Command::Delete {
                 tenant: tenant.to_owned(),
                 id: id.to_owned(),
+                ended_before: None,
                 reply,
             },
             outcome,
@@ -549,6 +550,14 @@ impl RecordStore for SqliteStore {
         limit: u32,
     ) -> Result<u64, StoreError> {
         retention::purge_ended_before(self, cutoff, limit).await
+    }
+
+    async fn records_to_scrub(
+        &self,
+        cutoff: callrec_model::edm::Ticks,
+        limit: u32,
+    ) -> Result<Vec<crate::RecordKey>, StoreError> {
+        retention::records_to_scrub(self, cutoff, limit).await
     }
 
     async fn stats(&self) -> Result<StoreStats, StoreError> {

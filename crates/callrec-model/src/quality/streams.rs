@@ -20,8 +20,10 @@ use crate::edm::{Ticks, parse_date_time_offset, parse_duration};
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Endpoint {
-    /// The identity's id (for a Teams user, the user's Entra id, which is also the participant id).
+    /// The identity's id (for a Teams user, the user's Entra id, which is also the participant id); never a
+    /// phone number.
     pub user_id: Option<String>,
+    /// The identity's display name: a label of `user_id`, never a value of the user dimension itself.
     pub user_name: Option<String>,
     /// `userAgent.platform` (`windows`, `macOS`, `android`...).
     pub platform: Option<String>,
@@ -156,18 +158,22 @@ pub fn stream_metrics(s: &Map<String, Value>) -> StreamMetrics {
     }
 }
 
-/// The first identity of an identity set that names someone: `user` first, then any other member.
+/// The first identity of an identity set that names someone: `user` first, then any other member. A phone
+/// is not a user: its id is a phone number, personal data that the user dimension must not keep (see
+/// [`crate::scrub`]), so phone identities are passed over.
 fn identity(set: Option<&Value>) -> (Option<String>, Option<String>) {
     let Some(Value::Object(set)) = set else {
         return (None, None);
     };
-    let members = set
-        .get("user")
-        .into_iter()
-        .chain(set.iter().filter(|(k, _)| *k != "user").map(|(_, v)| v));
+    let members = set.get("user").into_iter().chain(
+        set.iter()
+            .filter(|(k, _)| *k != "user" && *k != "phone")
+            .map(|(_, v)| v),
+    );
     for member in members {
         if let Value::Object(m) = member {
-            let (id, name) = (text(m.get("id")), text(m.get("displayName")));
+            let id = text(m.get("id")).filter(|id| !crate::scrub::is_phone_number(id));
+            let name = text(m.get("displayName"));
             if id.is_some() || name.is_some() {
                 return (id, name);
             }
@@ -185,7 +191,7 @@ fn endpoint_facts(endpoint: Option<&Value>) -> Endpoint {
     if user_id.is_none()
         && let Some(Value::Object(a)) = e.get("associatedIdentity")
     {
-        user_id = text(a.get("id"));
+        user_id = text(a.get("id")).filter(|id| !crate::scrub::is_phone_number(id));
         user_name = user_name.or_else(|| text(a.get("displayName")));
     }
     let agent = e.get("userAgent").and_then(Value::as_object);

@@ -349,6 +349,28 @@ fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 
 #[async_trait]
 impl LogStore for PostgresStore {
+    async fn purge_log_rows_before(
+        &self,
+        _kind: LogKind,
+        _cutoff: callrec_model::edm::Ticks,
+        _limit: u32,
+    ) -> Result<u64, StoreError> {
+        Err(StoreError::Backend(
+            "not yet supported on PostgreSQL".into(),
+        ))
+    }
+
+    async fn scrub_log_rows_before(
+        &self,
+        _cutoff: callrec_model::edm::Ticks,
+        _limit: u32,
+        _scrub: crate::logs::LogScrubber,
+    ) -> Result<u64, StoreError> {
+        Err(StoreError::Backend(
+            "not yet supported on PostgreSQL".into(),
+        ))
+    }
+
     async fn put_log_rows(
         &self,
         tenant: &TenantId,

@@ -102,13 +102,15 @@ impl<'a> StreamArrays<'a> {
                 e.connection.as_deref(),
                 e.platform.as_deref(),
                 e.client_version.as_deref(),
-                e.user_id.as_deref().or(e.user_name.as_deref()),
+                e.user_id.as_deref(),
                 e.device.as_deref(),
             ];
             for (column, value) in self.dims.iter_mut().zip(dims) {
                 column.push(value);
             }
-            self.user_label.push(e.user_name.as_deref());
+            // A name labels a user id; without one it is no dimension value (see `Endpoint::user_name`).
+            self.user_label
+                .push(e.user_id.as_ref().and(e.user_name.as_deref()));
             for (column, value) in self.values.iter_mut().zip(s.metrics.values()) {
                 column.push(scaled(value));
             }

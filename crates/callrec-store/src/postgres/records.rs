@@ -205,6 +205,10 @@ fn decide(
                 })
             }
             WriteCondition::StoredVersionIs(_) => None,
+            // Not yet supported on PostgreSQL.
+            WriteCondition::Scrubbing => Some(PutOutcome::Conflict {
+                stored_version: current,
+            }),
         };
         if let Some(skipped) = skipped {
             plan.outcomes.push(skipped);

@@ -71,6 +71,7 @@ fn put(
             f.final_sip_code,
             f.correlation_id,
             body,
+            row.scrubbed,
         ];
         let stored: Option<i64> = conn
             .prepare_cached(
@@ -88,7 +89,7 @@ fn put(
                 conn.prepare_cached(
                     "UPDATE log_rows SET time = ?1, user_principal_name = ?2, user_id = ?3, call_type = ?4, \
                      caller_number = ?5, callee_number = ?6, successful_call = ?7, final_sip_code = ?8, \
-                     correlation_id = ?9, body = ?10 WHERE seq = ?11",
+                     correlation_id = ?9, body = ?10, scrubbed = ?11 WHERE seq = ?12",
                 )
                 .and_then(|mut s| s.execute(values.as_slice()))
                 .map_err(backend)?;
@@ -104,8 +105,8 @@ fn put(
                 values.extend(columns.iter());
                 conn.prepare_cached(
                     "INSERT INTO log_rows (tenant, kind, row_key, time, user_principal_name, user_id, call_type, \
-                     caller_number, callee_number, successful_call, final_sip_code, correlation_id, body) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                     caller_number, callee_number, successful_call, final_sip_code, correlation_id, body, \
+                     scrubbed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .and_then(|mut s| s.execute(values.as_slice()))
                 .map_err(backend)?;
@@ -113,31 +114,157 @@ fn put(
                 conn.last_insert_rowid()
             }
         };
-        if let Some(d) = &f.dialout {
-            conn.prepare_cached(
-                "INSERT INTO log_dialouts (seq, tenant, time, user_id, user_principal_name, user_display_name, \
-                 usage_location, destination_context, currency, charge_nanos, seconds) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    seq,
-                    tid,
-                    row.time.0,
-                    f.user_id,
-                    f.user_principal_name,
-                    d.user_display_name,
-                    d.usage_location,
-                    d.destination_context,
-                    d.currency,
-                    d.charge_nanos,
-                    d.seconds,
-                ])
-            })
-            .map_err(backend)?;
-        }
+        insert_dialout(conn, tid, seq, row)?;
     }
     Ok(outcomes)
+}
+
+/// The dial-out facts of a PSTN row of a meeting dial-out, if it is one.
+fn insert_dialout(
+    conn: &Connection,
+    tid: i64,
+    seq: i64,
+    row: &PreparedLogRow,
+) -> Result<(), StoreError> {
+    let f = &row.facts;
+    let Some(d) = &f.dialout else { return Ok(()) };
+    conn.prepare_cached(
+        "INSERT INTO log_dialouts (seq, tenant, time, user_id, user_principal_name, user_display_name, \
+         usage_location, destination_context, currency, charge_nanos, seconds) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            seq,
+            tid,
+            row.time.0,
+            f.user_id,
+            f.user_principal_name,
+            d.user_display_name,
+            d.usage_location,
+            d.destination_context,
+            d.currency,
+            d.charge_nanos,
+            d.seconds,
+        ])
+    })
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Retention: deletes up to `limit` rows of a kind whose instant is before `cutoff`, tenant by tenant
+/// along the time index, with their dial-out facts.
+fn purge(conn: &Connection, kind: LogKind, cutoff: Ticks, limit: u32) -> Result<u64, StoreError> {
+    let tenants: Vec<i64> = conn
+        .prepare_cached("SELECT tid FROM tenants ORDER BY tid")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()
+        })
+        .map_err(backend)?;
+    let mut deleted = 0u64;
+    for tid in tenants {
+        let room = i64::from(limit) - deleted as i64;
+        if room <= 0 {
+            break;
+        }
+        let seqs: Vec<i64> = conn
+            .prepare_cached(
+                "SELECT seq FROM log_rows WHERE tenant = ?1 AND kind = ?2 AND time < ?3 ORDER BY time LIMIT ?4",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![tid, kind.code(), cutoff.0, room], |r| r.get(0))?
+                    .collect::<Result<Vec<i64>, _>>()
+            })
+            .map_err(backend)?;
+        for seq in &seqs {
+            for sql in [
+                "DELETE FROM log_dialouts WHERE seq = ?1",
+                "DELETE FROM log_rows WHERE seq = ?1",
+            ] {
+                conn.prepare_cached(sql)
+                    .and_then(|mut s| s.execute([seq]))
+                    .map_err(backend)?;
+            }
+        }
+        deleted += seqs.len() as u64;
+    }
+    Ok(deleted)
+}
+
+/// Scrubbing: rewrites up to `limit` unscrubbed rows whose instant is before `cutoff` with what `scrub`
+/// makes of their bodies, their filter columns and dial-out facts with them.
+fn scrub(
+    conn: &Connection,
+    codec: &Codec,
+    cutoff: Ticks,
+    limit: u32,
+    scrub: &crate::logs::LogScrubber,
+) -> Result<u64, StoreError> {
+    let rows: Vec<(i64, i64, i64, i64, Vec<u8>)> = conn
+        .prepare_cached(
+            "SELECT seq, tenant, kind, time, body FROM log_rows WHERE scrubbed = 0 AND time < ?1 \
+             ORDER BY time LIMIT ?2",
+        )
+        .and_then(|mut s| {
+            s.query_map(params![cutoff.0, limit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(backend)?;
+    let encoder = codec.encoder();
+    for (seq, tid, kind, time, blob) in &rows {
+        let Some(kind) = LogKind::from_code(*kind) else {
+            continue;
+        };
+        let body = codec
+            .decode(blob)
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let (body, facts) = match scrub(kind, &body) {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::warn!(seq, error = %e, "a stored log row cannot be scrubbed; marked as it is");
+                conn.prepare_cached("UPDATE log_rows SET scrubbed = 1 WHERE seq = ?1")
+                    .and_then(|mut s| s.execute([seq]))
+                    .map_err(backend)?;
+                continue;
+            }
+        };
+        conn.prepare_cached(
+            "UPDATE log_rows SET user_principal_name = ?2, user_id = ?3, call_type = ?4, caller_number = ?5, \
+             callee_number = ?6, successful_call = ?7, final_sip_code = ?8, correlation_id = ?9, body = ?10, \
+             scrubbed = 1 WHERE seq = ?1",
+        )
+        .and_then(|mut s| {
+            s.execute(params![
+                seq,
+                facts.user_principal_name,
+                facts.user_id,
+                facts.call_type,
+                facts.caller_number,
+                facts.callee_number,
+                facts.successful_call,
+                facts.final_sip_code,
+                facts.correlation_id,
+                encoder.encode(&body),
+            ])
+        })
+        .map_err(backend)?;
+        conn.prepare_cached("DELETE FROM log_dialouts WHERE seq = ?1")
+            .and_then(|mut s| s.execute([seq]))
+            .map_err(backend)?;
+        let row = PreparedLogRow {
+            kind,
+            key: String::new(),
+            time: Ticks(*time),
+            facts,
+            body: Vec::new(),
+            scrubbed: true,
+        };
+        insert_dialout(conn, *tid, *seq, &row)?;
+    }
+    Ok(rows.len() as u64)
 }
 
 fn delete(conn: &Connection, tenant: &str, kind: LogKind, key: &str) -> Result<bool, StoreError> {
@@ -408,7 +535,7 @@ fn bodies(
 
 impl SqliteStore {
     /// Runs a write on the writer thread, in its next group commit.
-    async fn log_write<T, F>(&self, weight: usize, write: F) -> Result<T, StoreError>
+    pub(super) async fn log_write<T, F>(&self, weight: usize, write: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,
@@ -512,6 +639,29 @@ impl LogStore for SqliteStore {
         let (tenant, query) = (tenant.to_owned(), query.clone());
         self.read(move |conn, _| dialouts(conn, &tenant, &query))
             .await
+    }
+
+    async fn purge_log_rows_before(
+        &self,
+        kind: LogKind,
+        cutoff: Ticks,
+        limit: u32,
+    ) -> Result<u64, StoreError> {
+        self.log_write(limit as usize, move |conn| purge(conn, kind, cutoff, limit))
+            .await
+    }
+
+    async fn scrub_log_rows_before(
+        &self,
+        cutoff: Ticks,
+        limit: u32,
+        scrubber: crate::logs::LogScrubber,
+    ) -> Result<u64, StoreError> {
+        let codec = self.shared.codec.clone();
+        self.log_write(limit as usize, move |conn| {
+            scrub(conn, &codec, cutoff, limit, &scrubber)
+        })
+        .await
     }
 
     async fn correlated_log_rows(

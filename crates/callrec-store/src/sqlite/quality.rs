@@ -309,6 +309,9 @@ fn name_kind(d: Dimension) -> i64 {
 struct Namer<'c> {
     conn: &'c Connection,
     seen: HashMap<(i64, String), i64>,
+    /// When the record's call ended: a label it gives is remembered as seen then (`label_seen`), so that
+    /// [`forget_names`] knows which labels only scrubbed records carry.
+    end: i64,
 }
 
 impl Namer<'_> {
@@ -323,20 +326,35 @@ impl Namer<'_> {
         if let Some(id) = self.seen.get(&(kind, value.to_owned())) {
             return Ok(*id);
         }
-        let found: Option<(i64, Option<String>)> = self
+        let found: Option<(i64, Option<String>, Option<i64>)> = self
             .conn
-            .prepare_cached("SELECT id, label FROM quality_names WHERE kind = ?1 AND value = ?2")
+            .prepare_cached(
+                "SELECT id, label, label_seen FROM quality_names WHERE kind = ?1 AND value = ?2",
+            )
             .and_then(|mut s| {
-                s.query_row(params![kind, value], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
+                s.query_row(params![kind, value], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()
             })
             .map_err(backend)?;
+        let seen = label.map(|_| self.end);
         let id = match found {
-            Some((id, stored)) => {
-                if label.is_some() && stored.as_deref() != label {
+            Some((id, stored, stored_seen)) => {
+                // The newest call's label wins; an older one ingested later leaves it be.
+                let newer = stored_seen.is_none_or(|t| self.end >= t);
+                if label.is_some() && (stored.is_none() || (newer && stored.as_deref() != label)) {
                     self.conn
-                        .prepare_cached("UPDATE quality_names SET label = ?2 WHERE id = ?1")
-                        .and_then(|mut s| s.execute(params![id, label]))
+                        .prepare_cached(
+                            "UPDATE quality_names SET label = ?2, label_seen = max(coalesce(label_seen, ?3), ?3) \
+                             WHERE id = ?1",
+                        )
+                        .and_then(|mut s| s.execute(params![id, label, self.end]))
+                        .map_err(backend)?;
+                } else if label.is_some() && stored_seen.is_none_or(|t| self.end > t) {
+                    self.conn
+                        .prepare_cached("UPDATE quality_names SET label_seen = ?2 WHERE id = ?1")
+                        .and_then(|mut s| s.execute(params![id, self.end]))
                         .map_err(backend)?;
                 }
                 id
@@ -344,9 +362,9 @@ impl Namer<'_> {
             None => {
                 self.conn
                     .prepare_cached(
-                        "INSERT INTO quality_names (kind, value, label) VALUES (?1, ?2, ?3)",
+                        "INSERT INTO quality_names (kind, value, label, label_seen) VALUES (?1, ?2, ?3, ?4)",
                     )
-                    .and_then(|mut s| s.execute(params![kind, value, label]))
+                    .and_then(|mut s| s.execute(params![kind, value, label, seen]))
                     .map_err(backend)?;
                 self.conn.last_insert_rowid()
             }
@@ -360,10 +378,12 @@ fn encode_streams(
     conn: &Connection,
     tid: i64,
     q: &RecordQuality,
+    end: i64,
 ) -> Result<Vec<StreamRow>, StoreError> {
     let mut namer = Namer {
         conn,
         seen: HashMap::new(),
+        end,
     };
     q.streams
         .iter()
@@ -376,7 +396,7 @@ fn encode_streams(
                 namer.code(Dimension::ClientVersion, e.client_version.as_deref(), None)?,
                 namer.code(
                     Dimension::User,
-                    e.user_id.as_deref().or(e.user_name.as_deref()),
+                    e.user_id.as_deref(),
                     e.user_name.as_deref(),
                 )?,
                 namer.code(Dimension::Device, e.device.as_deref(), None)?,
@@ -531,7 +551,7 @@ pub(super) fn record_written(
     _created: bool,
 ) -> Result<(), crate::StoreError> {
     let quality = &record.quality;
-    let new = encode_streams(conn, tenant, quality)?;
+    let new = encode_streams(conn, tenant, quality, record.end)?;
     replace_streams(conn, rid, &new)?;
     let v = |m: MediaType| quality.verdict_of(m).code();
     conn.prepare_cached(
@@ -552,6 +572,29 @@ pub(super) fn record_written(
     })
     .map_err(backend)?;
     Ok(())
+}
+
+/// Scrubbing, once every record that ended before `cutoff` is scrubbed: forgets the user names that only
+/// such records gave. A label (a display name) seen last in a call that ended before the cutoff goes; a
+/// name whose value itself is personal (a phone number, or a display name standing for a missing id, as
+/// stores written before such values were left out of the user dimension hold) goes whole, since no
+/// scrubbed record still refers to it.
+pub(super) fn forget_names(conn: &Connection, cutoff: i64) -> Result<u64, StoreError> {
+    let user = name_kind(Dimension::User);
+    let deleted = conn
+        .prepare_cached(
+            "DELETE FROM quality_names WHERE kind = ?1 AND label_seen < ?2 \
+             AND (value = label OR value GLOB '+[0-9]*' OR value GLOB 'tel:*')",
+        )
+        .and_then(|mut s| s.execute(params![user, cutoff]))
+        .map_err(backend)?;
+    let cleared = conn
+        .prepare_cached(
+            "UPDATE quality_names SET label = NULL WHERE kind = ?1 AND label IS NOT NULL AND label_seen < ?2",
+        )
+        .and_then(|mut s| s.execute(params![user, cutoff]))
+        .map_err(backend)?;
+    Ok((deleted + cleared) as u64)
 }
 
 /// Removes what [`record_written`] stored for a record being deleted.
@@ -1125,6 +1168,11 @@ const PREPARED_DAYS: i64 = 400;
 
 #[async_trait]
 impl QualityStore for SqliteStore {
+    async fn forget_names_before(&self, cutoff: Ticks) -> Result<u64, StoreError> {
+        self.log_write(1, move |conn| forget_names(conn, cutoff.0))
+            .await
+    }
+
     async fn prepare_reports(&self) -> Result<u64, StoreError> {
         let days = self.read(|conn, _| unbuilt_days(conn)).await?;
         let built = days.len() as u64;

@@ -1,15 +1,19 @@
-//! Retention for the SQLite store: finding the records whose call ended before a cutoff, in every tenant,
-//! and deleting them through the writer.
+//! Retention and scrubbing for the SQLite store: finding the records whose call ended before a cutoff, in
+//! every tenant, to delete them or to scrub them.
 //!
-//! The records are found on a read connection, tenant by tenant along the `(tenant, end_time, id)` index,
-//! and deleted one by one with the writer's ordinary delete, so a purge takes part in group commits like
-//! any other write and everything a delete removes with a record is removed here too.
+//! Expired records are found on a read connection, tenant by tenant along the `(tenant, end_time, id)`
+//! index, and deleted one by one with the writer's ordinary delete (told to spare a record whose call now
+//! ends later), so a purge takes part in group commits like any other write and everything a delete
+//! removes with a record is removed here too. Records to scrub are found along the partial index of the
+//! unscrubbed ones; the caller writes them back scrubbed.
 
 use callrec_model::edm::Ticks;
 use rusqlite::params;
+use tokio::sync::oneshot;
 
 use super::SqliteStore;
-use crate::{RecordStore, StoreError};
+use super::writer::Command;
+use crate::{RecordKey, StoreError};
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.to_string())
@@ -53,11 +57,45 @@ pub(super) async fn purge_ended_before(
         .await?;
     let mut deleted = 0;
     for (tenant, id) in expired {
-        if store.delete_record(&tenant, &id).await? {
+        let (reply, outcome) = oneshot::channel();
+        let command = Command::Delete {
+            tenant,
+            id,
+            ended_before: Some(cutoff.0),
+            reply,
+        };
+        if store.send(command, outcome).await? {
             deleted += 1;
         }
     }
     Ok(deleted)
+}
+
+pub(super) async fn records_to_scrub(
+    store: &SqliteStore,
+    cutoff: Ticks,
+    limit: u32,
+) -> Result<Vec<RecordKey>, StoreError> {
+    store
+        .read(move |conn, _| {
+            conn.prepare_cached(
+                "SELECT t.name, r.id, r.version FROM records r INDEXED BY records_to_scrub \
+                 JOIN tenants t ON t.tid = r.tenant \
+                 WHERE r.scrubbed = 0 AND r.end_time < ?1 ORDER BY r.end_time LIMIT ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![cutoff.0, limit], |r| {
+                    Ok(RecordKey {
+                        tenant: r.get(0)?,
+                        id: r.get(1)?,
+                        version: r.get(2)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(backend)
+        })
+        .await
 }
 
 #[cfg(test)]
@@ -65,8 +103,8 @@ mod tests {
     use callrec_model::prepare::prepare;
 
     use super::*;
-    use crate::WriteCondition;
     use crate::sqlite::SqliteOptions;
+    use crate::{RecordStore, WriteCondition};
 
     fn record(id: &str, end: &str) -> callrec_model::prepare::PreparedRecord {
         let value = serde_json::json!({

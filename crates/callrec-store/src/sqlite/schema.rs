@@ -18,6 +18,8 @@
 //!   as `|name|name|`.
 //! - `dictionaries` holds the zstd dictionaries the blobs name in their first byte.
 //! - `totals` keeps the record and session counts for metrics, so they cost no table scan.
+//! - `scrubbed` marks records and log rows whose personal data is gone; partial indexes on the unscrubbed
+//!   ones let scrubbing find its work without reading what it already did.
 
 use rusqlite::Connection;
 
@@ -256,6 +258,20 @@ CREATE TABLE quality_buildings (
     attributes TEXT NOT NULL,
     PRIMARY KEY (tenant, position)
 ) WITHOUT ROWID;
+"#,
+    // Scrubbing (see `callrec_model::scrub`): which records and log rows have lost their personal data,
+    // with partial indexes that hold only the ones still to scrub, by the instant scrubbing goes by; and
+    // when each user name's label was last given, so that labels only scrubbed records carried can be
+    // forgotten. Labels already stored count as given when the name's last stream started.
+    r#"
+ALTER TABLE records ADD COLUMN scrubbed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX records_to_scrub ON records (end_time) WHERE scrubbed = 0;
+ALTER TABLE log_rows ADD COLUMN scrubbed INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX log_rows_to_scrub ON log_rows (time) WHERE scrubbed = 0;
+ALTER TABLE quality_names ADD COLUMN label_seen INTEGER;
+UPDATE quality_names SET label_seen = last.start
+FROM (SELECT d_user, max(start) AS start FROM quality_streams GROUP BY d_user) AS last
+WHERE quality_names.id = last.d_user AND quality_names.kind = 5;
 "#,
 ];
 

@@ -33,15 +33,16 @@ pub(super) struct EncodedRecord {
     modality_mask: i64,
     other_modalities: Option<String>,
     start: i64,
-    end: i64,
     last_modified: i64,
     pub(super) participant_ids: Vec<String>,
+    pub(super) end: i64,
     head: Vec<u8>,
     organizer: Option<Vec<u8>>,
     sessions: Vec<EncodedSession>,
     participants: Vec<(String, Vec<u8>)>,
     /// The record's streams, classified, for [`super::quality::record_written`].
     pub(super) quality: callrec_model::quality::RecordQuality,
+    scrubbed: bool,
 }
 
 #[derive(Debug)]
@@ -81,6 +82,7 @@ impl EncodedRecord {
                 .collect(),
             id: record.id,
             quality: record.quality,
+            scrubbed: record.scrubbed,
         }
     }
 }
@@ -109,6 +111,9 @@ pub(super) enum Command {
     Delete {
         tenant: String,
         id: String,
+        /// Only if the record's call ended before this instant (retention must not delete a record
+        /// re-ingested meanwhile with a later end).
+        ended_before: Option<i64>,
         reply: oneshot::Sender<Result<bool, StoreError>>,
     },
     AddDictionary {
@@ -267,7 +272,12 @@ fn apply(conn: &Connection, command: &Command) -> Result<Applied, StoreError> {
             condition,
             ..
         } => put(conn, tenant, records, *condition).map(Applied::Put),
-        Command::Delete { tenant, id, .. } => delete(conn, tenant, id).map(Applied::Delete),
+        Command::Delete {
+            tenant,
+            id,
+            ended_before,
+            ..
+        } => delete(conn, tenant, id, *ended_before).map(Applied::Delete),
         Command::AddDictionary { id, bytes, .. } => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -304,11 +314,13 @@ struct Stored {
     rid: i64,
     version: i64,
     session_count: i64,
+    end: i64,
+    scrubbed: bool,
 }
 
 fn lookup(conn: &Connection, tid: i64, id: &str) -> Result<Option<Stored>, StoreError> {
     conn.prepare_cached(
-        "SELECT rid, version, session_count FROM records WHERE tenant = ?1 AND id = ?2",
+        "SELECT rid, version, session_count, end_time, scrubbed FROM records WHERE tenant = ?1 AND id = ?2",
     )
     .and_then(|mut s| {
         s.query_row(params![tid, id], |r| {
@@ -316,6 +328,8 @@ fn lookup(conn: &Connection, tid: i64, id: &str) -> Result<Option<Stored>, Store
                 rid: r.get(0)?,
                 version: r.get(1)?,
                 session_count: r.get(2)?,
+                end: r.get(3)?,
+                scrubbed: r.get(4)?,
             })
         })
         .optional()
@@ -357,7 +371,14 @@ fn put(
                     })
                 }
             }
+            WriteCondition::Scrubbing => match &stored {
+                Some(s) if s.version == record.version && !s.scrubbed => Ok(()),
+                other => Err(PutOutcome::Conflict {
+                    stored_version: other.as_ref().map(|s| s.version),
+                }),
+            },
         };
+        let notify = condition != WriteCondition::Scrubbing;
         if let Err(skipped) = write {
             outcomes.push(skipped);
             continue;
@@ -370,17 +391,18 @@ fn put(
                 record_delta += 1;
                 session_delta += sessions;
                 outcomes.push(PutOutcome::Created);
-                record_written(conn, tid, rid, record, true)?;
+                record_written(conn, tid, rid, record, true, notify)?;
             }
             Some(s) => {
                 update_record(conn, s.rid, record)?;
-                delete_children(conn, s.rid)?;
+                let previous = delete_children(conn, s.rid)?;
                 insert_children(conn, tid, s.rid, record)?;
+                forget_unused_participants(conn, &previous)?;
                 session_delta += sessions - s.session_count;
                 outcomes.push(PutOutcome::Replaced {
                     previous_version: s.version,
                 });
-                record_written(conn, tid, s.rid, record, false)?;
+                record_written(conn, tid, s.rid, record, false, notify)?;
             }
         }
     }
@@ -388,25 +410,29 @@ fn put(
     Ok(outcomes)
 }
 
-/// What else a written record changes, in the same transaction: its stream classifications and the
-/// notifications it owes to subscriptions (so a crash between the two cannot lose either).
+/// What else a written record changes, in the same transaction: its stream classifications and (unless
+/// `notify` is false) the notifications it owes to subscriptions, so a crash between them cannot lose
+/// either.
 fn record_written(
     conn: &Connection,
     tid: i64,
     rid: i64,
     record: &EncodedRecord,
     created: bool,
+    notify: bool,
 ) -> Result<(), StoreError> {
     super::quality::record_written(conn, tid, rid, record, created)?;
-    super::subscriptions::record_written(conn, tid, rid, record, created)?;
+    if notify {
+        super::subscriptions::record_written(conn, tid, rid, record, created)?;
+    }
     Ok(())
 }
 
 fn insert_record(conn: &Connection, tid: i64, r: &EncodedRecord) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO records (tenant, id, version, start_time, end_time, last_modified, call_type, modality_mask, \
-         other_modalities, session_count, participant_count, head, organizer) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         other_modalities, session_count, participant_count, head, organizer, scrubbed) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -423,6 +449,7 @@ fn insert_record(conn: &Connection, tid: i64, r: &EncodedRecord) -> Result<i64, 
             r.participants.len() as i64,
             r.head,
             r.organizer,
+            r.scrubbed,
         ])
     })
     .map_err(backend)?;
@@ -433,7 +460,7 @@ fn update_record(conn: &Connection, rid: i64, r: &EncodedRecord) -> Result<(), S
     conn.prepare_cached(
         "UPDATE records SET version = ?2, start_time = ?3, end_time = ?4, last_modified = ?5, call_type = ?6, \
          modality_mask = ?7, other_modalities = ?8, session_count = ?9, participant_count = ?10, head = ?11, \
-         organizer = ?12 WHERE rid = ?1",
+         organizer = ?12, scrubbed = ?13 WHERE rid = ?1",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -449,6 +476,7 @@ fn update_record(conn: &Connection, rid: i64, r: &EncodedRecord) -> Result<(), S
             r.participants.len() as i64,
             r.head,
             r.organizer,
+            r.scrubbed,
         ])
     })
     .map_err(backend)?;
@@ -523,7 +551,16 @@ fn insert_children<'a>(
     Ok(())
 }
 
-fn delete_children(conn: &Connection, rid: i64) -> Result<(), StoreError> {
+/// Deletes a record's sessions, participants and participant links; returns the participant numbers it
+/// linked, for [`forget_unused_participants`].
+fn delete_children(conn: &Connection, rid: i64) -> Result<Vec<i64>, StoreError> {
+    let linked: Vec<i64> = conn
+        .prepare_cached("SELECT pid FROM record_participants WHERE rid = ?1")
+        .and_then(|mut s| {
+            s.query_map([rid], |r| r.get(0))?
+                .collect::<Result<Vec<i64>, _>>()
+        })
+        .map_err(backend)?;
     let range = params![first_child_key(rid), first_child_key(rid + 1)];
     conn.prepare_cached("DELETE FROM sessions WHERE key >= ?1 AND key < ?2")
         .and_then(|mut s| s.execute(range))
@@ -534,10 +571,31 @@ fn delete_children(conn: &Connection, rid: i64) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM record_participants WHERE rid = ?1")
         .and_then(|mut s| s.execute([rid]))
         .map_err(backend)?;
+    Ok(linked)
+}
+
+/// Deletes the participant ids that no record links any more, so that an id (which may be a phone
+/// number) does not outlive the last record naming it: after a purge, a deletion, or a scrub that
+/// replaced it. Every participant row's id is also linked, so the link index alone decides.
+fn forget_unused_participants(conn: &Connection, pids: &[i64]) -> Result<(), StoreError> {
+    let mut stmt = conn
+        .prepare_cached(
+            "DELETE FROM participant_ids WHERE pid = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM record_participants WHERE pid = ?1)",
+        )
+        .map_err(backend)?;
+    for pid in pids {
+        stmt.execute([pid]).map_err(backend)?;
+    }
     Ok(())
 }
 
-fn delete(conn: &Connection, tenant: &str, id: &str) -> Result<bool, StoreError> {
+fn delete(
+    conn: &Connection,
+    tenant: &str,
+    id: &str,
+    ended_before: Option<i64>,
+) -> Result<bool, StoreError> {
     let tid: Option<i64> = conn
         .prepare_cached("SELECT tid FROM tenants WHERE name = ?1")
         .and_then(|mut s| s.query_row([tenant], |r| r.get(0)).optional())
@@ -546,7 +604,11 @@ fn delete(conn: &Connection, tenant: &str, id: &str) -> Result<bool, StoreError>
     let Some(stored) = lookup(conn, tid, id)? else {
         return Ok(false);
     };
-    delete_children(conn, stored.rid)?;
+    if ended_before.is_some_and(|cutoff| stored.end >= cutoff) {
+        return Ok(false);
+    }
+    let previous = delete_children(conn, stored.rid)?;
+    forget_unused_participants(conn, &previous)?;
     super::quality::record_deleted(conn, stored.rid)?;
     conn.prepare_cached("DELETE FROM records WHERE rid = ?1")
         .and_then(|mut s| s.execute([stored.rid]))
