@@ -1255,3 +1255,218 @@ pub async fn stats_follow_writes(backend: &dyn Backend) {
     }
     assert_eq!(by_tenant.values().sum::<u64>(), after.records);
 }
+
+fn ending(id: &str, end: i64) -> Spec {
+    let mut spec = Spec::new(id);
+    spec.start = end - 600;
+    spec.end = end;
+    spec.modified = end + 60;
+    spec
+}
+
+/// What scrubbing writes for a record: its JSON with the personal data removed, prepared again.
+fn scrubbed(spec: &Spec) -> callrec_model::prepare::PreparedRecord {
+    use callrec_model::scrub::{Pseudonyms, scrub_record};
+    let mut json = spec.json();
+    let mut n = 0;
+    let mut make = || {
+        n += 1;
+        format!("00000000-0000-4000-8000-{n:012}")
+    };
+    let mut pseudonyms = Pseudonyms::new(&mut make);
+    scrub_record(json.as_object_mut().unwrap(), &mut pseudonyms);
+    let serde_json::Value::Object(map) = json else {
+        unreachable!()
+    };
+    let mut prepared = callrec_model::prepare::prepare(map);
+    prepared.scrubbed = true;
+    prepared
+}
+
+pub async fn purge_deletes_what_ended_before(backend: &dyn Backend) {
+    let store = backend.open().await;
+    let cutoff = 1_700_000_000;
+    let old: Vec<Spec> = (0..7)
+        .map(|i| ending(&format!("old-{i}"), cutoff - 1000 + i))
+        .collect();
+    put_newer(&*store, A, &old[..4]).await;
+    put_newer(&*store, B, &old[4..]).await;
+    put_newer(
+        &*store,
+        A,
+        &[ending("at-cutoff", cutoff), ending("new", cutoff + 10)],
+    )
+    .await;
+    let mut deleted = 0;
+    loop {
+        let n = store.purge_ended_before(ticks(cutoff), 3).await.unwrap();
+        assert!(n <= 3, "a purge deletes at most its limit");
+        deleted += n;
+        if n < 3 {
+            break;
+        }
+    }
+    assert_eq!(deleted, 7);
+    for spec in &old {
+        for tenant in [A, B] {
+            assert!(store.get_record(tenant, &spec.id).await.unwrap().is_none());
+        }
+    }
+    let (ids, _) = list_all(&*store, A, query(None, RecordOrder::default(), 10)).await;
+    assert_eq!(
+        ids,
+        ["at-cutoff", "new"],
+        "an end at the cutoff is not before it"
+    );
+    assert_eq!(store.stats().await.unwrap().records, 2);
+    // The purge's participant links went with the records: the participants of the survivors still match.
+    let by_participant = query(
+        Some(RecordFilter::ParticipantIn(strings(&["participant-1"]))),
+        RecordOrder::default(),
+        10,
+    );
+    assert_eq!(list_all(&*store, A, by_participant).await.0.len(), 2);
+    assert_eq!(store.purge_ended_before(ticks(cutoff), 3).await.unwrap(), 0);
+}
+
+pub async fn scrubbing_rewrites_a_record_in_place(backend: &dyn Backend) {
+    let store = backend.open().await;
+    let cutoff = 1_700_000_000;
+    let phone = "+15551234567";
+    let mut with_phone = ending("old-2", cutoff - 500);
+    with_phone.participants = vec![phone.to_owned(), "participant-2".to_owned()];
+    put_newer(
+        &*store,
+        A,
+        &[ending("old-1", cutoff - 900), with_phone.clone()],
+    )
+    .await;
+    put_newer(&*store, B, &[ending("old-b", cutoff - 100)]).await;
+    put_newer(&*store, A, &[ending("new", cutoff + 100)]).await;
+    let mut already = scrubbed(&ending("old-scrubbed", cutoff - 50));
+    already.version = 1;
+    store
+        .put_records(A, vec![already], WriteCondition::NewerVersion)
+        .await
+        .unwrap();
+
+    let keys = store.records_to_scrub(ticks(cutoff), 10).await.unwrap();
+    let listed: Vec<(&str, &str, i64)> = keys
+        .iter()
+        .map(|k| (k.tenant.as_str(), k.id.as_str(), k.version))
+        .collect();
+    assert_eq!(
+        listed,
+        [(A, "old-1", 1), (A, "old-2", 1), (B, "old-b", 1)],
+        "unscrubbed records that ended before the cutoff, earliest end first, across tenants"
+    );
+    assert_eq!(
+        store
+            .records_to_scrub(ticks(cutoff), 2)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let outcome = store
+        .put_records(A, vec![scrubbed(&with_phone)], WriteCondition::Scrubbing)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        [PutOutcome::Replaced {
+            previous_version: 1
+        }]
+    );
+    let participants = store.participants(A, "old-2", ALL).await.unwrap().unwrap();
+    let pseudonym = participants[0].id.clone();
+    assert_ne!(pseudonym, phone, "the phone id is replaced");
+    let body: serde_json::Value = serde_json::from_slice(&participants[1].body).unwrap();
+    assert_eq!(
+        body["identity"]["user"]["displayName"],
+        serde_json::Value::Null
+    );
+    assert_eq!(body["identity"]["user"]["id"], "participant-2");
+    let by = |ids: &[&str]| {
+        query(
+            Some(RecordFilter::ParticipantIn(strings(ids))),
+            RecordOrder::default(),
+            10,
+        )
+    };
+    assert!(
+        list_all(&*store, A, by(&[phone])).await.0.is_empty(),
+        "the phone number no longer finds it"
+    );
+    assert_eq!(list_all(&*store, A, by(&[&pseudonym])).await.0, ["old-2"]);
+    let row = store.get_record(A, "old-2").await.unwrap().unwrap();
+    assert_eq!(
+        (row.version, row.participant_count, row.session_count),
+        (1, 2, 1)
+    );
+    assert_eq!(
+        store
+            .sessions(A, "old-2", ALL, true)
+            .await
+            .unwrap()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let keys = store.records_to_scrub(ticks(cutoff), 10).await.unwrap();
+    assert_eq!(
+        keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+        ["old-1", "old-b"],
+        "a scrubbed record is not listed again"
+    );
+    // A scrubbing write never lands on what it did not read: a scrubbed, changed, absent or other
+    // tenant's record.
+    let conflicts = [
+        (A, scrubbed(&with_phone), Some(1)),
+        (
+            A,
+            scrubbed(&ending("old-1", cutoff - 900).version(2)),
+            Some(1),
+        ),
+        (A, scrubbed(&ending("absent", cutoff - 900)), None),
+        (B, scrubbed(&ending("old-1", cutoff - 900)), None),
+    ];
+    for (tenant, record, stored_version) in conflicts {
+        let id = record.id.clone();
+        let outcome = store
+            .put_records(tenant, vec![record], WriteCondition::Scrubbing)
+            .await
+            .unwrap();
+        assert_eq!(
+            outcome,
+            [PutOutcome::Conflict { stored_version }],
+            "{tenant} {id}"
+        );
+    }
+    assert!(store.get_record(A, "absent").await.unwrap().is_none());
+    assert_eq!(
+        head_property(
+            &store.get_record(A, "old-1").await.unwrap().unwrap().head,
+            "version"
+        ),
+        1
+    );
+
+    // A later version arrives with its personal data: it is to be scrubbed again.
+    let mut newer = with_phone.clone().version(2);
+    newer.note = "version 2".into();
+    put_newer(&*store, A, &[newer]).await;
+    let keys = store.records_to_scrub(ticks(cutoff), 10).await.unwrap();
+    assert!(
+        keys.iter()
+            .any(|k| (k.id.as_str(), k.version) == ("old-2", 2))
+    );
+    assert_eq!(
+        list_all(&*store, A, by(&[phone])).await.0,
+        ["old-2"],
+        "the new version names the phone again until scrubbed"
+    );
+    assert_eq!(store.stats().await.unwrap().records, 5);
+}

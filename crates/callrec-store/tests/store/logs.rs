@@ -578,6 +578,223 @@ pub async fn paging_speed(backend: &dyn Backend) {
     );
 }
 
+fn dialouts_in(from: i64, to: i64) -> DialoutQuery {
+    DialoutQuery {
+        from: Ticks::from_unix_seconds(NOV_1 + from),
+        to: Ticks::from_unix_seconds(NOV_1 + to),
+        to_inclusive: true,
+        filter: None,
+        offset: 0,
+        limit: 1000,
+    }
+}
+
+pub async fn purge_deletes_rows_older_than_the_cutoff(backend: &dyn Backend) {
+    let store = backend.open().await;
+    // Rows every hour for two days, in two tenants; the cutoff is at the end of the first day.
+    let rows: Vec<Value> = (0..48).map(|i| pstn(i, i as i64 * 3600)).collect();
+    put(&*store, A, LogKind::PstnCall, &rows[..30]).await;
+    put(&*store, B, LogKind::PstnCall, &rows[30..]).await;
+    let dr: Vec<Value> = (0..10)
+        .map(|i| direct_routing(i, i as i64 * 3600, "c"))
+        .collect();
+    put(&*store, A, LogKind::DirectRouting, &dr).await;
+    let cutoff = Ticks::from_unix_seconds(NOV_1 + 24 * 3600);
+    let mut purged = 0;
+    loop {
+        let n = store
+            .purge_log_rows_before(LogKind::PstnCall, cutoff, 7)
+            .await
+            .unwrap();
+        assert!(n <= 7, "a purge deletes at most its limit");
+        purged += n;
+        if n < 7 {
+            break;
+        }
+    }
+    assert_eq!(purged, 24, "the rows of the first day, in both tenants");
+    let day = 48 * 3600;
+    let (a, _) = list_all(&*store, A, query(LogKind::PstnCall, 0, day, true), true).await;
+    let (b, _) = list_all(&*store, B, query(LogKind::PstnCall, 0, day, true), true).await;
+    let expected = |range: std::ops::Range<usize>| -> Vec<String> {
+        range.map(|i| format!("pstn-{i:06}")).collect()
+    };
+    assert_eq!(a, expected(24..30));
+    assert_eq!(b, expected(30..48));
+    // The dial-out report loses the purged dial-outs with them.
+    let report = store.dialout_report(A, &dialouts_in(0, day)).await.unwrap();
+    let calls: i64 = report.rows.iter().map(|r| r.total_calls).sum();
+    let conf_out = (24..30).filter(|i| i % 4 == 2).count() as i64;
+    assert_eq!(calls, conf_out);
+    // Another kind keeps its own rows until purged by its own call.
+    let (kept, _) = list_all(
+        &*store,
+        A,
+        query(LogKind::DirectRouting, 0, day, true),
+        true,
+    )
+    .await;
+    assert_eq!(kept.len(), 10);
+    assert_eq!(
+        store
+            .purge_log_rows_before(LogKind::DirectRouting, cutoff, 100)
+            .await
+            .unwrap(),
+        10
+    );
+    assert!(
+        store
+            .get_log_row(A, LogKind::DirectRouting, "dr-000000")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn scrubbing_rewrites_old_rows_once(backend: &dyn Backend) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let store = backend.open().await;
+    let rows: Vec<Value> = (0..40).map(|i| pstn(i, i as i64 * 3600)).collect();
+    put(&*store, A, LogKind::PstnCall, &rows[..20]).await;
+    put(&*store, B, LogKind::PstnCall, &rows[20..]).await;
+    let dr: Vec<Value> = (0..6)
+        .map(|i| direct_routing(i, i as i64 * 3600, "corr"))
+        .collect();
+    put(&*store, A, LogKind::DirectRouting, &dr).await;
+    // A row already scrubbed when written is left alone.
+    let mut clean = prepared(LogKind::PstnCall, pstn(99, 60));
+    clean.scrubbed = true;
+    store.put_log_rows(A, vec![clean]).await.unwrap();
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let scrubber: callrec_store::logs::LogScrubber = {
+        let calls = calls.clone();
+        Arc::new(move |kind, body: &[u8]| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            callrec_model::scrub::scrub_log_row_body(kind, body)
+        })
+    };
+    let cutoff = Ticks::from_unix_seconds(NOV_1 + 30 * 3600);
+    let mut scrubbed = 0;
+    loop {
+        let n = store
+            .scrub_log_rows_before(cutoff, 8, scrubber.clone())
+            .await
+            .unwrap();
+        assert!(n <= 8);
+        scrubbed += n;
+        if n < 8 {
+            break;
+        }
+    }
+    assert_eq!(
+        scrubbed,
+        30 + 6,
+        "every kind, every tenant, only before the cutoff"
+    );
+    assert_eq!(calls.load(Ordering::Relaxed), 36, "each row once");
+    assert_eq!(
+        store
+            .scrub_log_rows_before(cutoff, 8, scrubber.clone())
+            .await
+            .unwrap(),
+        0,
+        "nothing is scrubbed twice"
+    );
+
+    let body = |tenant: &'static str, kind: LogKind, key: String| {
+        let store = store.clone();
+        async move {
+            let bytes = store
+                .get_log_row(tenant, kind, &key)
+                .await
+                .unwrap()
+                .unwrap();
+            serde_json::from_slice::<Value>(&bytes).unwrap()
+        }
+    };
+    let old = body(A, LogKind::PstnCall, "pstn-000003".into()).await;
+    assert_eq!(old["callerNumber"], Value::Null);
+    assert_eq!(old["userDisplayName"], Value::Null);
+    assert_eq!(old["userId"], rows[3]["userId"], "the user id stays");
+    assert_eq!(old["duration"], rows[3]["duration"]);
+    let recent = body(B, LogKind::PstnCall, "pstn-000035".into()).await;
+    assert_eq!(recent, rows[35], "a row after the cutoff is untouched");
+    let kept = body(A, LogKind::PstnCall, "pstn-000099".into()).await;
+    assert_eq!(
+        kept["callerNumber"],
+        pstn(99, 60)["callerNumber"],
+        "marked scrubbed, so not visited"
+    );
+
+    // The filter columns follow the body: a number no longer finds its row, a user id still does.
+    let mut by_number = query(LogKind::PstnCall, 0, 48 * 3600, true);
+    by_number.filter = Some(
+        log_filter(
+            &format!(
+                "callerNumber eq '{}'",
+                rows[3]["callerNumber"].as_str().unwrap()
+            ),
+            LogKind::PstnCall,
+        )
+        .unwrap(),
+    );
+    assert!(list_all(&*store, A, by_number, true).await.0.is_empty());
+    let mut by_user = query(LogKind::PstnCall, 0, 48 * 3600, true);
+    by_user.filter = Some(log_filter("userId eq 'user-3'", LogKind::PstnCall).unwrap());
+    let found = list_all(&*store, A, by_user, true).await.0;
+    assert!(found.contains(&"pstn-000003".to_owned()), "{found:?}");
+    // The dial-out report keeps its sums and loses the names.
+    let report = store
+        .dialout_report(A, &dialouts_in(0, 20 * 3600))
+        .await
+        .unwrap();
+    assert!(!report.rows.is_empty());
+    for row in &report.rows {
+        assert_eq!(
+            (&row.user_principal_name, &row.user_display_name),
+            (&None, &None)
+        );
+        assert!(row.user_id.is_some() && row.total_calls > 0 && row.total_seconds > 0);
+    }
+    let calls_before: i64 = (0..20).filter(|i| i % 4 == 2).count() as i64;
+    assert_eq!(
+        report.rows.iter().map(|r| r.total_calls).sum::<i64>(),
+        calls_before
+    );
+    let dr_row = body(A, LogKind::DirectRouting, "dr-000002".into()).await;
+    assert_eq!(dr_row["calleeNumber"], Value::Null);
+    assert_eq!(
+        store
+            .correlated_log_rows(A, "corr", 100)
+            .await
+            .unwrap()
+            .len(),
+        6,
+        "the correlation id stays"
+    );
+
+    // Ingested again with its numbers, a row is scrubbed again; a row the scrubber refuses is marked.
+    put(&*store, A, LogKind::PstnCall, &rows[3..4]).await;
+    let refusing: callrec_store::logs::LogScrubber = Arc::new(|_, _: &[u8]| Err("no".to_owned()));
+    assert_eq!(
+        store
+            .scrub_log_rows_before(cutoff, 8, refusing)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .scrub_log_rows_before(cutoff, 8, scrubber)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
 /// Calls `$run!` with the name of every log-store case.
 #[macro_export]
 macro_rules! for_each_log_case {
@@ -591,6 +808,8 @@ macro_rules! for_each_log_case {
             correlation_links_rows_to_records,
             tenants_are_apart_and_rows_persist,
             paging_speed,
+            purge_deletes_rows_older_than_the_cutoff,
+            scrubbing_rewrites_old_rows_once,
         );
     };
 }

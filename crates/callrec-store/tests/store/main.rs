@@ -39,6 +39,8 @@ macro_rules! for_each_case {
             persists_after_reopen,
             batch_is_all_or_nothing,
             stats_follow_writes,
+            purge_deletes_what_ended_before,
+            scrubbing_rewrites_a_record_in_place,
         );
     };
 }

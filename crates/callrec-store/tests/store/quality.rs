@@ -587,6 +587,94 @@ pub async fn quality_filter_finds_the_records(backend: &dyn Backend) {
     }
 }
 
+/// A two-user call ending at `end`, with audio both ways.
+fn named_call(id: &str, end: i64, caller: &str, callee: &str) -> Value {
+    let time = |s: i64| Ticks::from_unix_seconds(s).to_string();
+    let endpoint = |user: &str| {
+        json!({
+            "@odata.type": "#microsoft.graph.callRecords.participantEndpoint",
+            "identity": {"user": {"id": user, "displayName": format!("Name of {user}")}},
+        })
+    };
+    json!({
+        "id": id, "version": 1, "type": "peerToPeer", "modalities": ["audio"],
+        "startDateTime": time(end - 600), "endDateTime": time(end), "lastModifiedDateTime": time(end + 60),
+        "participants_v2": [{"id": caller}, {"id": callee}],
+        "sessions": [{
+            "id": format!("{id}-s"), "startDateTime": time(end - 600), "endDateTime": time(end),
+            "caller": endpoint(caller), "callee": endpoint(callee),
+            "segments": [{
+                "id": format!("{id}-g"), "startDateTime": time(end - 600), "endDateTime": time(end),
+                "media": [{"label": "main-audio", "streams": [
+                    {"streamDirection": "callerToCallee", "averageJitter": "PT0.050S"},
+                    {"streamDirection": "calleeToCaller", "averageJitter": "PT0.005S"}
+                ]}]
+            }]
+        }]
+    })
+}
+
+/// Once the records that ended before a cutoff are scrubbed, a user seen only in them loses the name
+/// the reports showed, and keeps its streams; a user also seen later keeps it.
+pub async fn scrubbing_forgets_user_names(backend: &dyn Backend) {
+    use callrec_model::scrub::{Pseudonyms, scrub_record};
+    let store = backend.open().await;
+    let cutoff = EPOCH + DAY;
+    let old = named_call("old", cutoff - 3600, "only-old", "both");
+    let new = named_call("new", cutoff + 3600, "both", "only-new");
+    store
+        .put_records(
+            T,
+            vec![prepared(old.clone()), prepared(new)],
+            WriteCondition::NewerVersion,
+        )
+        .await
+        .unwrap();
+    let labels = |rows: Vec<ReportRow>| -> BTreeMap<String, (Option<String>, u64)> {
+        rows.into_iter()
+            .filter_map(|r| Some((r.key?, (r.label, r.good + r.poor + r.unclassified))))
+            .collect()
+    };
+    let by_user = || {
+        report(
+            &*store,
+            Grouping::Dimension(Dimension::User),
+            EPOCH,
+            EPOCH + 3 * DAY,
+            None,
+            None,
+        )
+    };
+    let before = labels(by_user().await);
+    assert_eq!(before["only-old"].0.as_deref(), Some("Name of only-old"));
+    assert_eq!(before.len(), 3);
+
+    let mut scrubbed = old;
+    let mut make = || "00000000-0000-4000-8000-000000000001".to_owned();
+    scrub_record(
+        scrubbed.as_object_mut().unwrap(),
+        &mut Pseudonyms::new(&mut make),
+    );
+    let mut scrubbed = prepared(scrubbed);
+    scrubbed.scrubbed = true;
+    store
+        .put_records(T, vec![scrubbed], WriteCondition::Scrubbing)
+        .await
+        .unwrap();
+    store
+        .forget_names_before(Ticks::from_unix_seconds(cutoff))
+        .await
+        .unwrap();
+    let after = labels(by_user().await);
+    assert_eq!(
+        after["only-old"],
+        (None, before["only-old"].1),
+        "the name goes, the streams stay"
+    );
+    assert_eq!(after["both"], before["both"], "seen after the cutoff too");
+    assert_eq!(after["only-new"], before["only-new"]);
+}
+
 /// The quality cases on SQLite (a PostgreSQL runner will call the same cases).
 mod on_sqlite {
     macro_rules! sqlite_quality_cases {
@@ -603,6 +691,7 @@ mod on_sqlite {
 
     sqlite_quality_cases!(
         quality_reports_match_a_recount,
-        quality_filter_finds_the_records
+        quality_filter_finds_the_records,
+        scrubbing_forgets_user_names,
     );
 }

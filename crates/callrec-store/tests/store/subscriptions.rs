@@ -567,6 +567,49 @@ pub async fn a_failed_write_queues_nothing(backend: &dyn Backend) {
     );
 }
 
+pub async fn a_scrubbing_write_notifies_no_one(backend: &dyn Backend) {
+    let store = backend.open().await;
+    create(&*store, A, &subscription("all", "created,updated", &[])).await;
+    create(
+        &*store,
+        A,
+        &subscription("p", "updated", &["participant-1"]),
+    )
+    .await;
+    write(&*store, A, &[Spec::new("r")]).await;
+    assert_eq!(
+        drain(&*store).await,
+        expect(&[
+            ("all", "created", "r"),
+            ("all", "updated", "r"),
+            ("p", "updated", "r")
+        ])
+    );
+    let mut scrubbed = Spec::new("r").prepared();
+    scrubbed.scrubbed = true;
+    let outcome = store
+        .put_records(A, vec![scrubbed], WriteCondition::Scrubbing)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcome,
+        [callrec_store::PutOutcome::Replaced {
+            previous_version: 1
+        }]
+    );
+    assert_eq!(
+        store.outbox_stats().await.unwrap().pending,
+        0,
+        "the call did not change, only what is kept of it"
+    );
+    // A real change after it is announced as ever.
+    write(&*store, A, &[Spec::new("r").version(2)]).await;
+    assert_eq!(
+        drain(&*store).await,
+        expect(&[("all", "updated", "r"), ("p", "updated", "r")])
+    );
+}
+
 /// Calls `$run!` with every subscription case, as [`crate::for_each_case`] does for records.
 #[macro_export]
 macro_rules! for_each_subscription_case {
@@ -582,6 +625,7 @@ macro_rules! for_each_subscription_case {
             reauthorization_is_queued_once_per_expiration,
             outbox_survives_reopen,
             a_failed_write_queues_nothing,
+            a_scrubbing_write_notifies_no_one,
         );
     };
 }
