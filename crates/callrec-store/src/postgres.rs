@@ -14,6 +14,10 @@
 //!   locks that row and decides again. No record is lost or doubled, and the highest version wins.
 //! - **The outbox is claimed with `FOR UPDATE SKIP LOCKED`**, so every notification is delivered by one
 //!   node ([`subscriptions`]).
+//! - **Retention and scrubbing run on any node, several at once**: purges go tenant by tenant along the
+//!   time indexes; scrubbing finds its work through partial indexes of the unscrubbed records and log
+//!   rows, and takes log rows with `FOR UPDATE SKIP LOCKED`, so no row is scrubbed twice
+//!   (`postgres/logs.rs`).
 //! - **Every JSON piece is compressed** with the same codec as the embedded store ([`crate::compress`]);
 //!   dictionaries live in a table shared by all nodes, and a node that meets a blob made with a dictionary
 //!   it does not know yet (trained by another node) loads it.
@@ -65,8 +69,8 @@ use tokio_postgres::error::SqlState;
 
 use crate::compress::{self, Codec, CompressError, Dictionary, DictionaryTraining};
 use crate::{
-    ParticipantRow, PutOutcome, RecordPage, RecordRow, RecordStore, RecordWithChildren, SessionRow,
-    Slice, StoreError, StoreStats, TenantId, WriteCondition,
+    ParticipantRow, PutOutcome, RecordKey, RecordPage, RecordRow, RecordStore, RecordWithChildren,
+    SessionRow, Slice, StoreError, StoreStats, TenantId, WriteCondition,
 };
 
 /// How to open a PostgreSQL store.
@@ -523,11 +527,17 @@ impl RecordStore for PostgresStore {
     async fn put_records(
         &self,
         tenant: &TenantId,
-        records: Vec<PreparedRecord>,
+        mut records: Vec<PreparedRecord>,
         condition: WriteCondition,
     ) -> Result<Vec<PutOutcome>, StoreError> {
         if records.is_empty() {
             return Ok(Vec::new());
+        }
+        if condition == WriteCondition::Scrubbing {
+            // What a scrubbing write stores is scrubbed, whatever the caller forgot to say.
+            for record in &mut records {
+                record.scrubbed = true;
+            }
         }
         let codec = self.inner.codec.clone();
         let (encoded, samples) = tokio::task::spawn_blocking(move || {
@@ -688,6 +698,15 @@ impl RecordStore for PostgresStore {
     async fn purge_ended_before(&self, cutoff: Ticks, limit: u32) -> Result<u64, StoreError> {
         let mut client = self.client().await?;
         records::purge_ended_before(&mut client, cutoff.0, limit).await
+    }
+
+    async fn records_to_scrub(
+        &self,
+        cutoff: Ticks,
+        limit: u32,
+    ) -> Result<Vec<RecordKey>, StoreError> {
+        let client = self.client().await?;
+        records::records_to_scrub(&client, cutoff.0, limit).await
     }
 }
 

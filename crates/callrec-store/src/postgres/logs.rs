@@ -8,23 +8,30 @@
 //!
 //! A batch is one `INSERT ... ON CONFLICT DO UPDATE` of arrays: atomic against concurrent writers of the
 //! same keys on other nodes, and a few statements whatever the batch's size.
+//!
+//! Retention deletes old rows tenant by tenant along the time index ([`purge`]). Scrubbing (migration 5)
+//! takes the oldest unscrubbed rows of every tenant from the partial index `log_rows_to_scrub`, locked
+//! with `FOR UPDATE SKIP LOCKED` so that several nodes scrub at once without meeting, and rewrites them
+//! in the same transaction ([`scrub_in`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use callrec_model::edm::Ticks;
 use callrec_model::logs::{
-    DialoutQuery, LogColumn, LogCursor, LogFilter, LogKind, LogQuery, LogStart, LogValue,
+    DialoutQuery, LogColumn, LogCursor, LogFacts, LogFilter, LogKind, LogQuery, LogStart, LogValue,
     PreparedLogRow,
 };
 use callrec_model::query::CmpOp;
-use deadpool_postgres::Transaction;
+use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::types::ToSql;
 
 use super::filter::Param;
 use super::records::TxError;
 use super::{PostgresStore, backend};
-use crate::logs::{DialoutPage, DialoutRow, LogPage, LogPutOutcome, LogRow};
+use crate::compress::{Codec, CompressError};
+use crate::logs::{DialoutPage, DialoutRow, LogPage, LogPutOutcome, LogRow, LogScrubber};
 use crate::{LogStore, StoreError, TenantId};
 
 /// A row with its body compressed.
@@ -70,22 +77,23 @@ async fn put_in(
         .map(|&i| rows[i].row.facts.final_sip_code)
         .collect();
     let body: Vec<&[u8]> = kept.iter().map(|&i| rows[i].body.as_slice()).collect();
+    let scrubbed: Vec<bool> = kept.iter().map(|&i| rows[i].row.scrubbed).collect();
     let stmt = tx
         .prepare_cached(
             "INSERT INTO log_rows (tenant, kind, row_key, time, user_principal_name, user_id, call_type, \
-             caller_number, callee_number, successful_call, final_sip_code, correlation_id, body) \
+             caller_number, callee_number, successful_call, final_sip_code, correlation_id, body, scrubbed) \
              SELECT $1, * FROM unnest($2::int2[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[], \
-             $8::text[], $9::text[], $10::bool[], $11::int8[], $12::text[], $13::bytea[]) \
+             $8::text[], $9::text[], $10::bool[], $11::int8[], $12::text[], $13::bytea[], $14::bool[]) \
              ON CONFLICT (tenant, kind, row_key) DO UPDATE SET time = EXCLUDED.time, \
              user_principal_name = EXCLUDED.user_principal_name, user_id = EXCLUDED.user_id, \
              call_type = EXCLUDED.call_type, caller_number = EXCLUDED.caller_number, \
              callee_number = EXCLUDED.callee_number, successful_call = EXCLUDED.successful_call, \
              final_sip_code = EXCLUDED.final_sip_code, correlation_id = EXCLUDED.correlation_id, \
-             body = EXCLUDED.body \
+             body = EXCLUDED.body, scrubbed = EXCLUDED.scrubbed \
              RETURNING kind, row_key, seq, (xmax = 0) AS inserted",
         )
         .await?;
-    let params: [&(dyn ToSql + Sync); 13] = [
+    let params: [&(dyn ToSql + Sync); 14] = [
         &tenant,
         &kind,
         &key,
@@ -99,6 +107,7 @@ async fn put_in(
         &sip,
         &correlation,
         &body,
+        &scrubbed,
     ];
     let mut stored: HashMap<(i16, String), (i64, bool)> = HashMap::new();
     for r in tx.query(&stmt, &params).await? {
@@ -196,6 +205,304 @@ async fn delete_in(
     )
     .await?;
     Ok(true)
+}
+
+/// The first tenant after `after` (from the first of all when `None`) that has log rows, found along the
+/// primary key: a loose index scan, one probe per tenant, however many rows each has.
+async fn next_tenant(client: &Client, after: Option<&str>) -> Result<Option<String>, StoreError> {
+    let row = match after {
+        None => {
+            let stmt = client
+                .prepare_cached("SELECT tenant FROM log_rows ORDER BY tenant LIMIT 1")
+                .await
+                .map_err(backend)?;
+            client.query_opt(&stmt, &[]).await
+        }
+        Some(after) => {
+            let stmt = client
+                .prepare_cached(
+                    "SELECT tenant FROM log_rows WHERE tenant > $1 ORDER BY tenant LIMIT 1",
+                )
+                .await
+                .map_err(backend)?;
+            client.query_opt(&stmt, &[&after]).await
+        }
+    }
+    .map_err(backend)?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// Deletes up to `limit` rows of one tenant and kind whose instant is before `cutoff`, the oldest first
+/// along the `(tenant, kind, time, seq)` index, with their dial-out facts, in one statement. Rows another
+/// transaction holds (a purge on another node, a write of the same key) are skipped, not waited for.
+async fn purge_tenant_in(
+    tx: &Transaction<'_>,
+    tenant: &str,
+    kind: LogKind,
+    cutoff: i64,
+    limit: i64,
+) -> Result<u64, TxError> {
+    let stmt = tx
+        .prepare_cached(
+            "WITH doomed AS (\
+                 SELECT row_key FROM log_rows WHERE tenant = $1 AND kind = $2 AND time < $3 \
+                 ORDER BY time, seq LIMIT $4 FOR UPDATE SKIP LOCKED), \
+             gone AS (\
+                 DELETE FROM log_rows r USING doomed d \
+                 WHERE r.tenant = $1 AND r.kind = $2 AND r.row_key = d.row_key RETURNING r.seq), \
+             dialouts AS (\
+                 DELETE FROM log_dialouts l USING gone g WHERE l.tenant = $1 AND l.seq = g.seq) \
+             SELECT count(*) FROM gone",
+        )
+        .await?;
+    let row = tx
+        .query_one(&stmt, &[&tenant, &kind_code(kind), &cutoff, &limit])
+        .await?;
+    Ok(row.get::<_, i64>(0).max(0) as u64)
+}
+
+/// Retention: deletes up to `limit` rows of a kind whose instant is before `cutoff`, tenant by tenant
+/// (each tenant's share in one transaction), with their dial-out facts.
+async fn purge(
+    client: &mut Client,
+    kind: LogKind,
+    cutoff: i64,
+    limit: u32,
+) -> Result<u64, StoreError> {
+    let limit = u64::from(limit);
+    let mut deleted = 0u64;
+    let mut after: Option<String> = None;
+    while deleted < limit {
+        let Some(tenant) = next_tenant(client, after.as_deref()).await? else {
+            break;
+        };
+        let room = (limit - deleted) as i64;
+        deleted += in_transaction!(client, tx => purge_tenant_in(&tx, &tenant, kind, cutoff, room));
+        after = Some(tenant);
+    }
+    Ok(deleted)
+}
+
+/// A stored row taken for scrubbing, locked by the scrubbing transaction.
+struct Taken {
+    tenant: String,
+    kind: i16,
+    key: String,
+    seq: i64,
+    time: i64,
+    blob: Vec<u8>,
+}
+
+/// What scrubbing makes of a taken row: its scrubbed body, compressed, and the facts indexed from it;
+/// `None` when the scrubber refused it, to be marked scrubbed as it is.
+type Scrubbed = Option<(Vec<u8>, LogFacts)>;
+
+/// Decodes, scrubs and encodes the taken rows (CPU work, run on a blocking thread). Fails with the first
+/// blob that cannot be decoded, [`CompressError::UnknownDictionary`] included.
+fn scrub_bodies(
+    codec: &Codec,
+    scrub: &LogScrubber,
+    taken: &[Taken],
+) -> Result<Vec<Scrubbed>, CompressError> {
+    let encoder = codec.encoder();
+    taken
+        .iter()
+        .map(|t| {
+            let Some(kind) = LogKind::from_code(i64::from(t.kind)) else {
+                tracing::warn!(tenant = %t.tenant, kind = t.kind, seq = t.seq,
+                    "a stored log row of an unknown kind cannot be scrubbed; marked as it is");
+                return Ok(None);
+            };
+            let body = codec.decode(&t.blob)?;
+            Ok(match scrub(kind, &body) {
+                Ok((body, facts)) => Some((encoder.encode(&body), facts)),
+                Err(e) => {
+                    tracing::warn!(tenant = %t.tenant, seq = t.seq, error = %e,
+                        "a stored log row cannot be scrubbed; marked as it is");
+                    None
+                }
+            })
+        })
+        .collect()
+}
+
+/// Scrubbing, in one transaction: takes up to `limit` unscrubbed rows of any tenant and kind whose instant
+/// is before `cutoff` (the oldest first, along the partial index of the unscrubbed rows), locked with
+/// `FOR UPDATE SKIP LOCKED` so that scrubbers on several nodes share the work and never take a row twice,
+/// and rewrites each with what `scrub` makes of its body: the body, the filter columns, the dial-out
+/// facts, and the mark. `None` (nothing written) when a body names a dictionary this node does not know
+/// yet, for the caller to load it and try again.
+async fn scrub_in(
+    tx: &Transaction<'_>,
+    codec: &Arc<Codec>,
+    scrub: &LogScrubber,
+    cutoff: i64,
+    limit: u32,
+) -> Result<Option<u64>, TxError> {
+    let stmt = tx
+        .prepare_cached(
+            "SELECT tenant, kind, row_key, seq, time, body FROM log_rows \
+             WHERE NOT scrubbed AND time < $1 ORDER BY time LIMIT $2 FOR UPDATE SKIP LOCKED",
+        )
+        .await?;
+    let taken: Vec<Taken> = tx
+        .query(&stmt, &[&cutoff, &i64::from(limit)])
+        .await?
+        .iter()
+        .map(|r| Taken {
+            tenant: r.get(0),
+            kind: r.get(1),
+            key: r.get(2),
+            seq: r.get(3),
+            time: r.get(4),
+            blob: r.get(5),
+        })
+        .collect();
+    if taken.is_empty() {
+        return Ok(Some(0));
+    }
+    let (taken, scrubbed) = {
+        let (codec, scrub) = (codec.clone(), scrub.clone());
+        tokio::task::spawn_blocking(move || {
+            let scrubbed = scrub_bodies(&codec, &scrub, &taken);
+            (taken, scrubbed)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(format!("scrubbing task failed: {e}")))?
+    };
+    let scrubbed = match scrubbed {
+        Ok(scrubbed) => scrubbed,
+        Err(CompressError::UnknownDictionary(_)) => return Ok(None),
+        Err(e) => return Err(StoreError::Backend(e.to_string()).into()),
+    };
+
+    // Rows refused: marked only.
+    let refused: Vec<&Taken> = taken
+        .iter()
+        .zip(&scrubbed)
+        .filter(|(_, s)| s.is_none())
+        .map(|(t, _)| t)
+        .collect();
+    if !refused.is_empty() {
+        let tenant: Vec<&str> = refused.iter().map(|t| t.tenant.as_str()).collect();
+        let kind: Vec<i16> = refused.iter().map(|t| t.kind).collect();
+        let key: Vec<&str> = refused.iter().map(|t| t.key.as_str()).collect();
+        let stmt = tx
+            .prepare_cached(
+                "UPDATE log_rows r SET scrubbed = true \
+                 FROM unnest($1::text[], $2::int2[], $3::text[]) AS u(tenant, kind, row_key) \
+                 WHERE r.tenant = u.tenant AND r.kind = u.kind AND r.row_key = u.row_key",
+            )
+            .await?;
+        tx.execute(&stmt, &[&tenant, &kind, &key]).await?;
+    }
+
+    // Rows rewritten: body, filter columns and mark, then their dial-out facts.
+    let rewritten: Vec<(&Taken, &[u8], &LogFacts)> = taken
+        .iter()
+        .zip(&scrubbed)
+        .filter_map(|(t, s)| s.as_ref().map(|(blob, facts)| (t, blob.as_slice(), facts)))
+        .collect();
+    if !rewritten.is_empty() {
+        let tenant: Vec<&str> = rewritten.iter().map(|r| r.0.tenant.as_str()).collect();
+        let kind: Vec<i16> = rewritten.iter().map(|r| r.0.kind).collect();
+        let key: Vec<&str> = rewritten.iter().map(|r| r.0.key.as_str()).collect();
+        let text = |f: fn(&LogFacts) -> &Option<String>| -> Vec<Option<&str>> {
+            rewritten.iter().map(|r| f(r.2).as_deref()).collect()
+        };
+        let upn = text(|f| &f.user_principal_name);
+        let user_id = text(|f| &f.user_id);
+        let call_type = text(|f| &f.call_type);
+        let caller = text(|f| &f.caller_number);
+        let callee = text(|f| &f.callee_number);
+        let correlation = text(|f| &f.correlation_id);
+        let success: Vec<Option<bool>> = rewritten.iter().map(|r| r.2.successful_call).collect();
+        let sip: Vec<Option<i64>> = rewritten.iter().map(|r| r.2.final_sip_code).collect();
+        let body: Vec<&[u8]> = rewritten.iter().map(|r| r.1).collect();
+        let stmt = tx
+            .prepare_cached(
+                "UPDATE log_rows r SET user_principal_name = u.upn, user_id = u.user_id, \
+                 call_type = u.call_type, caller_number = u.caller, callee_number = u.callee, \
+                 successful_call = u.success, final_sip_code = u.sip, correlation_id = u.correlation, \
+                 body = u.body, scrubbed = true \
+                 FROM unnest($1::text[], $2::int2[], $3::text[], $4::text[], $5::text[], $6::text[], \
+                 $7::text[], $8::text[], $9::bool[], $10::int8[], $11::text[], $12::bytea[]) \
+                 AS u(tenant, kind, row_key, upn, user_id, call_type, caller, callee, success, sip, \
+                 correlation, body) \
+                 WHERE r.tenant = u.tenant AND r.kind = u.kind AND r.row_key = u.row_key",
+            )
+            .await?;
+        tx.execute(
+            &stmt,
+            &[
+                &tenant,
+                &kind,
+                &key,
+                &upn,
+                &user_id,
+                &call_type,
+                &caller,
+                &callee,
+                &success,
+                &sip,
+                &correlation,
+                &body,
+            ],
+        )
+        .await?;
+
+        let seq: Vec<i64> = rewritten.iter().map(|r| r.0.seq).collect();
+        let stmt = tx
+            .prepare_cached(
+                "DELETE FROM log_dialouts d USING unnest($1::text[], $2::int8[]) AS u(tenant, seq) \
+                 WHERE d.tenant = u.tenant AND d.seq = u.seq",
+            )
+            .await?;
+        tx.execute(&stmt, &[&tenant, &seq]).await?;
+
+        let mut d_tenant = Vec::new();
+        let mut d_seq = Vec::new();
+        let mut d_time = Vec::new();
+        let mut d_text: [Vec<Option<&str>>; 6] = Default::default();
+        let (mut d_charge, mut d_seconds) = (Vec::new(), Vec::new());
+        for (t, _, facts) in &rewritten {
+            let Some(d) = &facts.dialout else { continue };
+            d_tenant.push(t.tenant.as_str());
+            d_seq.push(t.seq);
+            d_time.push(t.time);
+            for (column, value) in d_text.iter_mut().zip([
+                &facts.user_id,
+                &facts.user_principal_name,
+                &d.user_display_name,
+                &d.usage_location,
+                &d.destination_context,
+                &d.currency,
+            ]) {
+                column.push(value.as_deref());
+            }
+            d_charge.push(d.charge_nanos);
+            d_seconds.push(d.seconds);
+        }
+        if !d_seq.is_empty() {
+            let stmt = tx
+                .prepare_cached(
+                    "INSERT INTO log_dialouts (tenant, seq, time, user_id, user_principal_name, \
+                     user_display_name, usage_location, destination_context, currency, charge_nanos, seconds) \
+                     SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[], $5::text[], \
+                     $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[], $11::int8[])",
+                )
+                .await?;
+            tx.execute(
+                &stmt,
+                &[
+                    &d_tenant, &d_seq, &d_time, &d_text[0], &d_text[1], &d_text[2], &d_text[3],
+                    &d_text[4], &d_text[5], &d_charge, &d_seconds,
+                ],
+            )
+            .await?;
+        }
+    }
+    Ok(Some(taken.len() as u64))
 }
 
 /// The column of `log_rows` (or `log_dialouts`) a filter column reads.
@@ -351,24 +658,43 @@ fn refs(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 impl LogStore for PostgresStore {
     async fn purge_log_rows_before(
         &self,
-        _kind: LogKind,
-        _cutoff: callrec_model::edm::Ticks,
-        _limit: u32,
+        kind: LogKind,
+        cutoff: Ticks,
+        limit: u32,
     ) -> Result<u64, StoreError> {
-        Err(StoreError::Backend(
-            "not yet supported on PostgreSQL".into(),
-        ))
+        let mut client = self.client().await?;
+        purge(&mut client, kind, cutoff.0, limit).await
     }
 
     async fn scrub_log_rows_before(
         &self,
-        _cutoff: callrec_model::edm::Ticks,
-        _limit: u32,
-        _scrub: crate::logs::LogScrubber,
+        cutoff: Ticks,
+        limit: u32,
+        scrub: LogScrubber,
     ) -> Result<u64, StoreError> {
-        Err(StoreError::Backend(
-            "not yet supported on PostgreSQL".into(),
-        ))
+        let mut refreshed = false;
+        loop {
+            let mut client = self.client().await?;
+            let codec = self.inner.codec.clone();
+            let done =
+                in_transaction!(client, tx => scrub_in(&tx, &codec, &scrub, cutoff.0, limit));
+            drop(client);
+            match done {
+                Some(handled) => return Ok(handled),
+                // A body made with a dictionary another node trained: load it (on a connection of its
+                // own, the transaction's being given back) and take the rows again.
+                None if !refreshed => {
+                    self.refresh_dictionaries().await?;
+                    refreshed = true;
+                }
+                None => {
+                    return Err(StoreError::Backend(
+                        "a stored log row names a compression dictionary the store does not have"
+                            .into(),
+                    ));
+                }
+            }
+        }
     }
 
     async fn put_log_rows(

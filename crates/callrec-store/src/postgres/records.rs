@@ -13,6 +13,10 @@
 //!    and participants with binary `COPY`), a few statements whatever the batch's size; queue the
 //!    notifications and quality rows in the same transaction.
 //!
+//! A scrubbing write ([`WriteCondition::Scrubbing`]) takes the same path: it replaces a stored record of
+//! the same version that is not scrubbed yet (children, participant index and quality rows with it), marks
+//! it scrubbed, and queues no notification. [`records_to_scrub`] finds the records still to scrub.
+//!
 //! Deadlocks are still possible between batches that mix new and stored ids in crossing orders;
 //! PostgreSQL breaks them by failing one transaction, which is then run again from the start.
 
@@ -28,7 +32,9 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
 use crate::compress::{Codec, CompressError, Encoder};
-use crate::{ParticipantRow, PutOutcome, RecordRow, SessionRow, Slice, StoreError, WriteCondition};
+use crate::{
+    ParticipantRow, PutOutcome, RecordKey, RecordRow, SessionRow, Slice, StoreError, WriteCondition,
+};
 
 use super::backend;
 use super::filter::{Param, modalities_column, push_condition, time_column};
@@ -55,6 +61,8 @@ pub(super) struct EncodedRecord {
     participants: Vec<(String, Vec<u8>)>,
     /// The record's streams, classified, for the quality tables.
     pub(super) quality: callrec_model::quality::RecordQuality,
+    /// Whether its personal data has been removed ([`PreparedRecord::scrubbed`]).
+    scrubbed: bool,
 }
 
 #[derive(Debug)]
@@ -92,6 +100,7 @@ impl EncodedRecord {
                 .collect(),
             id: record.id,
             quality: record.quality,
+            scrubbed: record.scrubbed,
         }
     }
 }
@@ -141,6 +150,7 @@ impl From<TxError> for StoreError {
 struct Stored {
     version: i64,
     session_count: i64,
+    scrubbed: bool,
 }
 
 /// Locks the stored rows of these ids, in id order, and reads their state.
@@ -151,7 +161,7 @@ async fn lock(
 ) -> Result<HashMap<String, Stored>, TxError> {
     let stmt = tx
         .prepare_cached(
-            "SELECT id, version, session_count FROM records WHERE tenant = $1 AND id = ANY($2) \
+            "SELECT id, version, session_count, scrubbed FROM records WHERE tenant = $1 AND id = ANY($2) \
              ORDER BY id FOR UPDATE",
         )
         .await?;
@@ -164,6 +174,7 @@ async fn lock(
                 Stored {
                     version: r.get(1),
                     session_count: i64::from(r.get::<_, i32>(2)),
+                    scrubbed: r.get(3),
                 },
             )
         })
@@ -184,16 +195,18 @@ fn decide(
     stored: &HashMap<String, Stored>,
     condition: WriteCondition,
 ) -> Plan {
-    let mut state: HashMap<&str, Option<i64>> = HashMap::new();
+    // What each id holds so far in the batch: its version and whether it is scrubbed.
+    let mut state: HashMap<&str, Option<(i64, bool)>> = HashMap::new();
     let mut plan = Plan {
         outcomes: Vec::with_capacity(records.len()),
         writes: Vec::new(),
         finals: HashMap::new(),
     };
     for (i, record) in records.iter().enumerate() {
-        let current = *state
+        let held = *state
             .entry(record.id.as_str())
-            .or_insert_with(|| stored.get(&record.id).map(|s| s.version));
+            .or_insert_with(|| stored.get(&record.id).map(|s| (s.version, s.scrubbed)));
+        let current = held.map(|(version, _)| version);
         let skipped = match condition {
             WriteCondition::NewerVersion => match current {
                 Some(v) if v >= record.version => Some(PutOutcome::Stale { stored_version: v }),
@@ -205,10 +218,13 @@ fn decide(
                 })
             }
             WriteCondition::StoredVersionIs(_) => None,
-            // Not yet supported on PostgreSQL.
-            WriteCondition::Scrubbing => Some(PutOutcome::Conflict {
-                stored_version: current,
-            }),
+            // The scrubbed record replaces exactly what was read to scrub: the same version, not scrubbed.
+            WriteCondition::Scrubbing => match held {
+                Some((version, false)) if version == record.version => None,
+                _ => Some(PutOutcome::Conflict {
+                    stored_version: current,
+                }),
+            },
         };
         if let Some(skipped) = skipped {
             plan.outcomes.push(skipped);
@@ -220,7 +236,7 @@ fn decide(
         });
         plan.writes.push((i, current.is_none()));
         plan.finals.insert(record.id.clone(), i);
-        state.insert(record.id.as_str(), Some(record.version));
+        state.insert(record.id.as_str(), Some((record.version, record.scrubbed)));
     }
     plan
 }
@@ -238,6 +254,7 @@ struct RecordArrays<'a> {
     participant_count: Vec<i32>,
     head: Vec<&'a [u8]>,
     organizer: Vec<Option<&'a [u8]>>,
+    scrubbed: Vec<bool>,
 }
 
 impl<'a> RecordArrays<'a> {
@@ -257,10 +274,11 @@ impl<'a> RecordArrays<'a> {
                 .collect(),
             head: records.iter().map(|r| r.head.as_slice()).collect(),
             organizer: records.iter().map(|r| r.organizer.as_deref()).collect(),
+            scrubbed: records.iter().map(|r| r.scrubbed).collect(),
         }
     }
 
-    fn params<'s>(&'s self, tenant: &'s &'s str) -> [&'s (dyn ToSql + Sync); 12] {
+    fn params<'s>(&'s self, tenant: &'s &'s str) -> [&'s (dyn ToSql + Sync); 13] {
         [
             tenant,
             &self.id,
@@ -274,14 +292,15 @@ impl<'a> RecordArrays<'a> {
             &self.participant_count,
             &self.head,
             &self.organizer,
+            &self.scrubbed,
         ]
     }
 }
 
 const UNNEST_RECORDS: &str = "unnest($2::text[], $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::text[], \
-     $8::text[], $9::int4[], $10::int4[], $11::bytea[], $12::bytea[]) \
+     $8::text[], $9::int4[], $10::int4[], $11::bytea[], $12::bytea[], $13::bool[]) \
      AS u(id, version, start_time, end_time, last_modified, call_type, modalities, session_count, \
-     participant_count, head, organizer)";
+     participant_count, head, organizer, scrubbed)";
 
 /// Inserts new records; returns the ids inserted (the others were inserted meanwhile by someone else).
 async fn insert_records(
@@ -293,7 +312,7 @@ async fn insert_records(
     let stmt = tx
         .prepare_cached(&format!(
             "INSERT INTO records (tenant, id, version, start_time, end_time, last_modified, call_type, \
-             modalities, session_count, participant_count, head, organizer) \
+             modalities, session_count, participant_count, head, organizer, scrubbed) \
              SELECT $1, u.* FROM {UNNEST_RECORDS} ORDER BY u.id \
              ON CONFLICT (tenant, id) DO NOTHING RETURNING id"
         ))
@@ -313,7 +332,8 @@ async fn update_records(
             "UPDATE records r SET version = u.version, start_time = u.start_time, end_time = u.end_time, \
              last_modified = u.last_modified, call_type = u.call_type, modalities = u.modalities, \
              session_count = u.session_count, participant_count = u.participant_count, head = u.head, \
-             organizer = u.organizer FROM {UNNEST_RECORDS} WHERE r.tenant = $1 AND r.id = u.id"
+             organizer = u.organizer, scrubbed = u.scrubbed FROM {UNNEST_RECORDS} \
+             WHERE r.tenant = $1 AND r.id = u.id"
         ))
         .await?;
     tx.execute(&stmt, &arrays.params(&tenant)).await?;
@@ -512,12 +532,15 @@ async fn put_in(
         .map(|r| (*r, !stored.contains_key(&r.id)))
         .collect();
     super::quality::record_written(tx, tenant, &finals).await?;
-    let writes: Vec<(&EncodedRecord, bool)> = plan
-        .writes
-        .iter()
-        .map(|&(i, created)| (&records[i], created))
-        .collect();
-    super::subscriptions::record_written(tx, tenant, &writes).await?;
+    // A scrubbed record is the same call with less kept of it: nothing to tell subscribers.
+    if condition != WriteCondition::Scrubbing {
+        let writes: Vec<(&EncodedRecord, bool)> = plan
+            .writes
+            .iter()
+            .map(|&(i, created)| (&records[i], created))
+            .collect();
+        super::subscriptions::record_written(tx, tenant, &writes).await?;
+    }
     Ok(plan.outcomes)
 }
 
@@ -623,6 +646,34 @@ pub(super) async fn purge_ended_before(
         deleted += in_transaction!(client, tx => purge_in(&tx, &tenant, &ids, cutoff));
     }
     Ok(deleted)
+}
+
+/// Scrubbing: at most `limit` unscrubbed records, across tenants, whose call ended before `cutoff`, the
+/// earliest end first, along the partial index of the unscrubbed records (`records_to_scrub`).
+pub(super) async fn records_to_scrub(
+    client: &Client,
+    cutoff: i64,
+    limit: u32,
+) -> Result<Vec<RecordKey>, StoreError> {
+    let stmt = client
+        .prepare_cached(
+            "SELECT tenant, id, version FROM records WHERE NOT scrubbed AND end_time < $1 \
+             ORDER BY end_time LIMIT $2",
+        )
+        .await
+        .map_err(backend)?;
+    let rows = client
+        .query(&stmt, &[&cutoff, &i64::from(limit)])
+        .await
+        .map_err(backend)?;
+    Ok(rows
+        .iter()
+        .map(|r| RecordKey {
+            tenant: r.get(0),
+            id: r.get(1),
+            version: r.get(2),
+        })
+        .collect())
 }
 
 /// A record's columns as fetched, decoded later (outside the connection) by [`RawRecord::decode`].

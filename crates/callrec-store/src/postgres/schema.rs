@@ -23,6 +23,9 @@
 //!   (and fail) to compress them again.
 //! - `record_totals` keeps counts in a few slots per tenant, so concurrent writers rarely wait on the same
 //!   counter row and `stats` costs no table scan.
+//! - `scrubbed` marks records and log rows whose personal data is gone; partial indexes on the unscrubbed
+//!   ones (`records_to_scrub`, `log_rows_to_scrub`) let scrubbing find its work across tenants without
+//!   reading what it already did.
 
 use deadpool_postgres::Client;
 
@@ -241,6 +244,16 @@ CREATE TABLE quality_totals (
     unclassified bigint NOT NULL,
     PRIMARY KEY (tenant, slot)
 );
+"#,
+    // 5: scrubbing (see `callrec_model::scrub`): which records and log rows have lost their personal data,
+    // with partial indexes that hold only the ones still to scrub, by the instant scrubbing goes by, across
+    // tenants. Rows stored before are unscrubbed. (A constant default adds the columns without rewriting
+    // the tables.)
+    r#"
+ALTER TABLE records ADD COLUMN scrubbed boolean NOT NULL DEFAULT false;
+CREATE INDEX records_to_scrub ON records (end_time) WHERE NOT scrubbed;
+ALTER TABLE log_rows ADD COLUMN scrubbed boolean NOT NULL DEFAULT false;
+CREATE INDEX log_rows_to_scrub ON log_rows (time) WHERE NOT scrubbed;
 "#,
 ];
 

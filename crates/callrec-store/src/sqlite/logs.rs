@@ -215,15 +215,19 @@ fn scrub(
         .map_err(backend)?;
     let encoder = codec.encoder();
     for (seq, tid, kind, time, blob) in &rows {
-        let Some(kind) = LogKind::from_code(*kind) else {
-            continue;
+        let scrubbed = match LogKind::from_code(*kind) {
+            Some(kind) => {
+                let body = codec
+                    .decode(blob)
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                scrub(kind, &body).map(|done| (kind, done))
+            }
+            None => Err(format!("unknown kind {kind}")),
         };
-        let body = codec
-            .decode(blob)
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
-        let (body, facts) = match scrub(kind, &body) {
+        let (kind, (body, facts)) = match scrubbed {
             Ok(done) => done,
             Err(e) => {
+                // Marked all the same, so that no pass meets it again.
                 tracing::warn!(seq, error = %e, "a stored log row cannot be scrubbed; marked as it is");
                 conn.prepare_cached("UPDATE log_rows SET scrubbed = 1 WHERE seq = ?1")
                     .and_then(|mut s| s.execute([seq]))

@@ -218,7 +218,8 @@ mod enabled {
         use super::PostgresBackend;
         postgres_quality_cases!(
             quality_reports_match_a_recount,
-            quality_filter_finds_the_records
+            quality_filter_finds_the_records,
+            scrubbing_forgets_user_names,
         );
     }
 
@@ -621,6 +622,424 @@ mod enabled {
                     "{field:?} desc={descending}: {plan}"
                 );
             }
+        }
+    }
+
+    /// A PSTN row of `tenant` starting `secs` after 2019-11-01, with a phone number, a name and a
+    /// principal name; every fourth one a meeting dial-out.
+    fn pstn_row(tenant: &str, i: usize, secs: i64) -> callrec_model::logs::PreparedLogRow {
+        let at = callrec_model::edm::Ticks::from_unix_seconds(1_572_566_400 + secs).to_string();
+        let row = serde_json::json!({
+            "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
+            "id": format!("{tenant}-pstn-{i:05}"),
+            "userId": format!("user-{}", i % 5),
+            "userPrincipalName": format!("user{}@contoso.com", i % 5),
+            "userDisplayName": format!("Person Number{}", i % 5),
+            "startDateTime": at,
+            "endDateTime": at,
+            "callType": if i % 4 == 2 { "conf_out" } else { "user_out" },
+            "callerNumber": format!("+1555{i:07}"),
+            "calleeNumber": format!("+1425{i:07}"),
+            "duration": 60, "charge": 0.5, "connectionCharge": 0.0, "currency": "USD"
+        });
+        callrec_model::logs::check_log_row(Some(callrec_model::logs::LogKind::PstnCall), row)
+            .expect("a valid row")
+            .row
+    }
+
+    /// Rows of the stores before the scrubbing migration come out unscrubbed once it is applied: the
+    /// schema of the previous version (this one's without its scrubbing migration, with rows in it) is
+    /// migrated at open, and scrubbing finds every old record and log row.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_scrubbing_migration_applies_to_an_existing_store() {
+        use callrec_model::edm::Ticks;
+        use callrec_model::logs::LogKind;
+        use callrec_store::LogStore;
+
+        /// The migration that added `scrubbed` to `records` and `log_rows`.
+        const SCRUBBING_MIGRATION: i32 = 5;
+        let Some(backend) = PostgresBackend::new("scrub_migration") else {
+            return;
+        };
+        let store = backend.open_postgres().await;
+        let specs: Vec<Spec> = (0..3).map(|i| Spec::new(format!("m{i}"))).collect();
+        store
+            .put_records(
+                A,
+                specs.iter().map(Spec::prepared).collect(),
+                WriteCondition::NewerVersion,
+            )
+            .await
+            .unwrap();
+        store
+            .put_log_rows(A, (0..4).map(|i| pstn_row(A, i, i as i64 * 60)).collect())
+            .await
+            .unwrap();
+        drop(store);
+
+        // Back to the previous version's schema, rows kept.
+        let client = backend.connect().await;
+        client
+            .batch_execute(&format!(
+                "DROP INDEX records_to_scrub; ALTER TABLE records DROP COLUMN scrubbed; \
+                 DROP INDEX log_rows_to_scrub; ALTER TABLE log_rows DROP COLUMN scrubbed; \
+                 DELETE FROM callrec_migrations WHERE version >= {SCRUBBING_MIGRATION};"
+            ))
+            .await
+            .unwrap();
+        let version: i32 = client
+            .query_one("SELECT max(version) FROM callrec_migrations", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(version, SCRUBBING_MIGRATION - 1);
+
+        let store = backend.open_postgres().await;
+        assert_eq!(
+            store.schema_version(),
+            PostgresStore::latest_schema_version()
+        );
+        for table in ["records", "log_rows"] {
+            let row = client
+                .query_one(
+                    "SELECT is_nullable, column_default FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'scrubbed'",
+                    &[&table],
+                )
+                .await
+                .unwrap();
+            let (nullable, default): (String, Option<String>) = (row.get(0), row.get(1));
+            assert_eq!(
+                (nullable.as_str(), default.as_deref()),
+                ("NO", Some("false")),
+                "{table}"
+            );
+            let marked: i64 = client
+                .query_one(&format!("SELECT count(*) FROM {table} WHERE scrubbed"), &[])
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(marked, 0, "{table}: rows stored before are unscrubbed");
+        }
+        let indexes: Vec<String> = client
+            .query(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() \
+                 AND indexname IN ('records_to_scrub', 'log_rows_to_scrub') ORDER BY indexname",
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(indexes.len(), 2, "{indexes:?}");
+        assert!(
+            indexes.iter().all(|d| d.contains("WHERE (NOT scrubbed)")),
+            "{indexes:?}"
+        );
+
+        let cutoff = Ticks::from_unix_seconds(2_000_000_000);
+        let keys = store.records_to_scrub(cutoff, 10).await.unwrap();
+        let mut ids: Vec<&str> = keys.iter().map(|k| k.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["m0", "m1", "m2"]);
+        let scrubber: callrec_store::logs::LogScrubber =
+            Arc::new(callrec_model::scrub::scrub_log_row_body);
+        assert_eq!(
+            store
+                .scrub_log_rows_before(cutoff, 10, scrubber.clone())
+                .await
+                .unwrap(),
+            4
+        );
+        assert_eq!(
+            store
+                .scrub_log_rows_before(cutoff, 10, scrubber)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            store
+                .purge_log_rows_before(LogKind::PstnCall, cutoff, 10)
+                .await
+                .unwrap(),
+            4
+        );
+    }
+
+    /// Scrubbers on two nodes at once, each in several tasks: every row before the cutoff is handled by
+    /// exactly one of them (the rows are taken with `FOR UPDATE SKIP LOCKED`), none after it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn two_nodes_scrub_each_log_row_once() {
+        use std::sync::Mutex;
+
+        use callrec_model::edm::Ticks;
+        use callrec_model::logs::LogKind;
+        use callrec_store::LogStore;
+
+        let Some(backend) = PostgresBackend::new("two_nodes_scrub") else {
+            return;
+        };
+        let nodes = [backend.open_postgres().await, backend.open_postgres().await];
+        const TENANTS: [&str; 3] = ["tenant-a", "tenant-b", "tenant-c"];
+        const ROWS: usize = 120;
+        for tenant in TENANTS {
+            // Minutes 0..ROWS; the cutoff is at minute 100.
+            let rows = (0..ROWS)
+                .map(|i| pstn_row(tenant, i, i as i64 * 60))
+                .collect();
+            nodes[0].put_log_rows(tenant, rows).await.unwrap();
+        }
+        let cutoff = Ticks::from_unix_seconds(1_572_566_400 + 100 * 60);
+
+        let seen: Arc<Mutex<BTreeMap<String, usize>>> = Arc::default();
+        let scrubber: callrec_store::logs::LogScrubber = {
+            let seen = seen.clone();
+            Arc::new(move |kind: LogKind, body: &[u8]| {
+                let row: serde_json::Value = serde_json::from_slice(body).unwrap();
+                let id = row["id"].as_str().unwrap().to_owned();
+                *seen.lock().unwrap().entry(id).or_insert(0) += 1;
+                // Long enough for the other scrubbers to come while this one holds its rows.
+                std::thread::sleep(Duration::from_millis(1));
+                callrec_model::scrub::scrub_log_row_body(kind, body)
+            })
+        };
+        let mut tasks = Vec::new();
+        for worker in 0..6 {
+            let node = nodes[worker % 2].clone();
+            let scrubber = scrubber.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut handled = 0;
+                let mut batches = 0;
+                loop {
+                    let n = node
+                        .scrub_log_rows_before(cutoff, 9, scrubber.clone())
+                        .await
+                        .expect("the scrub succeeds");
+                    assert!(n <= 9);
+                    if n == 0 {
+                        return (handled, batches);
+                    }
+                    handled += n;
+                    batches += 1;
+                }
+            }));
+        }
+        let mut handled = 0;
+        let mut busy = 0;
+        for task in tasks {
+            let (n, batches) = task.await.unwrap();
+            handled += n;
+            busy += usize::from(batches > 0);
+        }
+        let before_cutoff = TENANTS.len() * 100;
+        assert_eq!(handled, before_cutoff as u64, "the handled rows add up");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), before_cutoff, "every row before the cutoff");
+        let twice: Vec<_> = seen.iter().filter(|(_, n)| **n != 1).collect();
+        assert!(twice.is_empty(), "rows scrubbed more than once: {twice:?}");
+        assert!(
+            seen.keys()
+                .all(|id| id.rsplit('-').next().unwrap().parse::<usize>().unwrap() < 100),
+            "no row after the cutoff"
+        );
+        assert!(
+            busy >= 2,
+            "the scrubbers shared the work ({busy} took rows)"
+        );
+
+        let client = backend.connect().await;
+        let left: i64 = client
+            .query_one(
+                "SELECT count(*) FROM log_rows WHERE NOT scrubbed AND time < $1",
+                &[&cutoff.0],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(left, 0);
+        let plain: i64 = client
+            .query_one(
+                "SELECT count(*) FROM log_rows WHERE scrubbed AND caller_number IS NOT NULL",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(plain, 0, "the filter columns follow the scrubbed bodies");
+    }
+
+    /// After every record and row is scrubbed, no column PostgreSQL keeps as plain text (participant ids,
+    /// the streams' user values and labels, log-row filter columns, dial-out facts) holds a phone number,
+    /// a display name or a principal name; and a purge leaves no participant id behind.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn scrubbing_leaves_no_personal_text_in_plain_columns() {
+        use callrec_model::edm::Ticks;
+        use callrec_model::logs::{LogKind, check_log_row};
+        use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
+        use callrec_store::{LogStore, QualityStore};
+        use serde_json::{Value, json};
+
+        let Some(backend) = PostgresBackend::new("scrub_plain_columns") else {
+            return;
+        };
+        let store = backend.open_postgres().await;
+        let phone = "+15557654321";
+        let call = |id: &str, end: &str| {
+            json!({
+                "id": id, "version": 1, "type": "peerToPeer", "modalities": ["audio"],
+                "startDateTime": "2024-03-01T10:00:00Z", "endDateTime": end, "lastModifiedDateTime": end,
+                "organizer_v2": {"id": "user-a", "identity": {"user": {"id": "user-a", "displayName": "Ada Lovelace"}}},
+                "participants_v2": [
+                    {"id": "user-a", "identity": {"user": {"id": "user-a", "displayName": "Ada Lovelace"}}},
+                    {"id": phone, "identity": {"phone": {"id": phone, "displayName": "Front desk"}}}
+                ],
+                "sessions": [{
+                    "id": "s", "startDateTime": "2024-03-01T10:00:00Z", "endDateTime": end,
+                    "caller": {"@odata.type": "#microsoft.graph.callRecords.participantEndpoint",
+                               "identity": {"user": {"id": "user-a", "displayName": "Ada Lovelace"}}},
+                    "callee": {"@odata.type": "#microsoft.graph.callRecords.participantEndpoint",
+                               "identity": {"phone": {"id": phone}}},
+                    "segments": [{"id": "g", "startDateTime": "2024-03-01T10:00:00Z", "endDateTime": end,
+                        "media": [{"label": "main-audio", "streams": [
+                            {"streamDirection": "callerToCallee", "averageJitter": "PT0.010S"},
+                            {"streamDirection": "calleeToCaller", "averageJitter": "PT0.010S"}]}]}]
+                }]
+            })
+        };
+        let prepare = |v: Value| {
+            let Value::Object(map) = v else {
+                unreachable!()
+            };
+            callrec_model::prepare::prepare(map)
+        };
+        let records = [
+            call("a", "2024-03-01T10:10:00Z"),
+            call("b", "2024-03-01T11:10:00Z"),
+        ];
+        store
+            .put_records(
+                "t",
+                records.iter().cloned().map(prepare).collect(),
+                WriteCondition::NewerVersion,
+            )
+            .await
+            .unwrap();
+        let row = json!({
+            "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
+            "id": "row-1", "userId": "user-a", "userPrincipalName": "ada@contoso.com",
+            "userDisplayName": "Ada Lovelace", "startDateTime": "2024-03-01T10:00:00Z",
+            "callType": "conf_out", "callerNumber": phone, "calleeNumber": "+15550000000",
+            "duration": 60, "charge": 0.5, "connectionCharge": 0.0, "currency": "USD"
+        });
+        store
+            .put_log_rows("t", vec![check_log_row(None, row).unwrap().row])
+            .await
+            .unwrap();
+
+        let client = backend.connect().await;
+        let plain_text = || async {
+            let mut out: Vec<String> = Vec::new();
+            for sql in [
+                "SELECT participant_id FROM record_participants",
+                "SELECT participant_id FROM participants",
+                "SELECT coalesce(d_user, '') || '|' || coalesce(user_label, '') FROM quality_streams",
+                "SELECT coalesce(user_principal_name, '') || coalesce(caller_number, '') || \
+                 coalesce(callee_number, '') FROM log_rows",
+                "SELECT coalesce(user_principal_name, '') || coalesce(user_display_name, '') FROM log_dialouts",
+            ] {
+                for r in client.query(sql, &[]).await.unwrap() {
+                    out.push(r.get(0));
+                }
+            }
+            out
+        };
+        let personal = |texts: &[String]| -> Vec<String> {
+            texts
+                .iter()
+                .filter(|t| {
+                    ["+1555", "Ada Lovelace", "ada@contoso.com", "Front desk"]
+                        .iter()
+                        .any(|p| t.contains(p))
+                })
+                .cloned()
+                .collect()
+        };
+        let before = plain_text().await;
+        assert!(
+            personal(&before).len() >= 4,
+            "the fixture writes personal text: {before:?}"
+        );
+
+        let cutoff = Ticks::from_unix_seconds(1_709_300_000); // 2024-03-01T13:33:20Z
+        let keys = store.records_to_scrub(cutoff, 10).await.unwrap();
+        assert_eq!(keys.len(), 2);
+        for key in keys {
+            let record = records.iter().find(|r| r["id"] == key.id).unwrap();
+            let mut json = record.clone();
+            let mut make = || "00000000-0000-4000-8000-0000000000aa".to_owned();
+            scrub_record(
+                json.as_object_mut().unwrap(),
+                &mut Pseudonyms::new(&mut make),
+            );
+            let mut prepared = prepare(json);
+            prepared.scrubbed = true;
+            let outcome = store
+                .put_records(&key.tenant, vec![prepared], WriteCondition::Scrubbing)
+                .await
+                .unwrap();
+            assert_eq!(
+                outcome,
+                [PutOutcome::Replaced {
+                    previous_version: 1
+                }]
+            );
+        }
+        let scrubber: callrec_store::logs::LogScrubber = Arc::new(scrub_log_row_body);
+        assert_eq!(
+            store
+                .scrub_log_rows_before(cutoff, 10, scrubber)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store.forget_names_before(cutoff).await.unwrap(),
+            0,
+            "labels live in the stream rows, rewritten with the records"
+        );
+        let after = plain_text().await;
+        assert_eq!(personal(&after), Vec::<String>::new(), "{after:?}");
+        let streams: i64 = client
+            .query_one("SELECT count(*) FROM quality_streams", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert!(streams > 0, "the streams stay");
+
+        // A purge of everything leaves no participant id behind.
+        assert_eq!(store.purge_ended_before(cutoff, 10).await.unwrap(), 2);
+        assert_eq!(
+            store
+                .purge_log_rows_before(LogKind::PstnCall, cutoff, 10)
+                .await
+                .unwrap(),
+            1
+        );
+        for table in [
+            "record_participants",
+            "participants",
+            "quality_streams",
+            "log_rows",
+            "log_dialouts",
+        ] {
+            let left: i64 = client
+                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(left, 0, "{table}");
         }
     }
 }
