@@ -52,7 +52,7 @@ fn one_record(c: &mut Criterion) {
     });
     group.bench_function("callrec: parse + validate + prepare", |b| {
         b.iter(|| {
-            callrec::ingest::check_record_bytes(black_box(&record))
+            callrec::ingest::check_record_bytes(black_box(&record), &Default::default())
                 .map(|checked| checked.warnings)
                 .expect("generated records are valid")
         })

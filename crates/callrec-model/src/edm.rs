@@ -17,6 +17,11 @@ impl Ticks {
         Ticks(secs * TICKS_PER_SECOND)
     }
 
+    /// Whole seconds since the epoch, rounded down.
+    pub fn to_unix_seconds(self) -> i64 {
+        self.0.div_euclid(TICKS_PER_SECOND)
+    }
+
     pub fn now() -> Self {
         Self::from_offset_date_time(time::OffsetDateTime::now_utc())
     }

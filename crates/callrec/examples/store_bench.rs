@@ -207,7 +207,7 @@ async fn main() -> anyhow::Result<()> {
     });
     let records: Vec<PreparedRecord> = (0..args.records)
         .map(|i| {
-            check_record(Value::Object(generator.record(i)))
+            check_record(Value::Object(generator.record(i)), &Default::default())
                 .map(|c| c.record)
                 .map_err(|(path, message)| anyhow::anyhow!("{path}: {message}"))
         })

@@ -19,7 +19,8 @@ use callrec_store::Store;
 use crate::auth::{self, Authenticator};
 use crate::faults::{self, FaultSettings, Faults};
 use crate::notify::{Notifier, NotifyConfig};
-use crate::retention::VisibleRecords;
+use crate::retention::{LogRetention, VisibleRecords};
+use crate::scrubbing::IngestOptions;
 use crate::throttle::{self, Limits, Throttle};
 
 pub mod body;
@@ -73,6 +74,10 @@ pub struct ApiConfig {
     pub faults: FaultSettings,
     /// Records whose call ended longer ago than this are hidden and purged; `None` keeps them forever.
     pub retention: Option<Duration>,
+    /// How long log rows stay, per kind.
+    pub log_retention: LogRetention,
+    /// Personal data is scrubbed from records and log rows this long after the call; `None` keeps it.
+    pub scrub_after: Option<Duration>,
 }
 
 impl Default for ApiConfig {
@@ -85,6 +90,8 @@ impl Default for ApiConfig {
             throttle: None,
             faults: FaultSettings::default(),
             retention: None,
+            log_retention: LogRetention::forever(),
+            scrub_after: None,
         }
     }
 }
@@ -125,6 +132,11 @@ impl AppState {
     pub fn with_notifier(mut self, notifier: Arc<Notifier>) -> Self {
         self.notifier = notifier;
         self
+    }
+
+    /// How an ingestion starting now treats what it stores.
+    pub fn ingest_options(&self) -> IngestOptions {
+        IngestOptions::scrubbing_after(self.config.scrub_after)
     }
 
     /// The call records a reader may see now: retention and the availability delay applied.

@@ -108,6 +108,16 @@ pub struct GuardArgs {
     /// Default: 30d with tokens, forever with --auth none or --demo.
     #[arg(long)]
     pub retention: Option<String>,
+    /// Hide and purge log rows older than this: `400d` or `forever` for every kind, or `KIND=PERIOD`
+    /// (pstnCall, directRoutingCall, sms, pstnBlockedUser; repeatable). Default: Graph's (PSTN, SMS and
+    /// blocked users 365d, direct routing 150d) with tokens, forever with --auth none or --demo.
+    #[arg(long = "log-retention", value_name = "[KIND=]PERIOD")]
+    pub log_retention: Vec<String>,
+    /// Scrub personal data (names, phone numbers, IP and MAC addresses) from records and log rows this
+    /// long after the call (e.g. 28d, as Teams' Call Quality Dashboard), keeping the quality data; or
+    /// `never`. Default: never.
+    #[arg(long, value_name = "PERIOD")]
+    pub scrub_after: Option<String>,
     /// Fault injection: probability (0-1) of answering a Graph request with an error.
     #[arg(long, default_value_t = 0.0)]
     pub fault_rate: f64,
@@ -162,6 +172,10 @@ pub struct ImportArgs {
     /// from each file (log rows are told by their @odata.type or a Graph page's @odata.context).
     #[arg(long)]
     pub kind: Option<String>,
+    /// Scrub the personal data of records whose call ended, and of log rows, longer ago than this (e.g.
+    /// 28d) before storing them, as `serve --scrub-after` does.
+    #[arg(long, value_name = "PERIOD")]
+    pub scrub_after: Option<String>,
     /// Files to import; `-` reads standard input.
     #[arg(required = true)]
     pub files: Vec<String>,
@@ -233,8 +247,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     crate::report::spawn_report_preparation(store.clone());
     let config = api_config(&args).await?;
-    if let Some(period) = config.retention {
-        retention::spawn_purge(store.clone(), period, retention::PURGE_INTERVAL);
+    if config.retention.is_some() || config.log_retention.purges() {
+        retention::spawn_purge(
+            store.clone(),
+            config.retention,
+            config.log_retention,
+            retention::PURGE_INTERVAL,
+        );
+    }
+    if let Some(after) = config.scrub_after {
+        crate::scrubbing::spawn_scrub(store.clone(), after, crate::scrubbing::SCRUB_INTERVAL);
     }
     let state = AppState::new(store, config);
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -317,6 +339,39 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         ),
         None => tracing::info!("records are kept forever"),
     }
+    let mut log_retention = if auth.is_some() && !args.demo {
+        retention::LogRetention::graph()
+    } else {
+        retention::LogRetention::forever()
+    };
+    for setting in &g.log_retention {
+        log_retention
+            .set(setting)
+            .map_err(|e| anyhow::anyhow!("--log-retention {setting}: {e}"))?;
+    }
+    let days = |kind| {
+        log_retention.period(kind).map_or_else(
+            || "forever".to_owned(),
+            |p| format!("{}d", p.as_secs_f64() / 86400.0),
+        )
+    };
+    tracing::info!(
+        pstn = %days(callrec_model::logs::LogKind::PstnCall),
+        direct_routing = %days(callrec_model::logs::LogKind::DirectRouting),
+        sms = %days(callrec_model::logs::LogKind::Sms),
+        blocked_users = %days(callrec_model::logs::LogKind::PstnBlockedUser),
+        "log rows are kept for these periods (--log-retention)"
+    );
+    let scrub_after = match &g.scrub_after {
+        Some(text) => crate::scrubbing::parse_scrub_after(text).map_err(anyhow::Error::msg)?,
+        None => None,
+    };
+    if let Some(after) = scrub_after {
+        tracing::info!(
+            days = after.as_secs_f64() / 86400.0,
+            "personal data is scrubbed from records and log rows this long after the call (--scrub-after)"
+        );
+    }
     let duration = |name: &str, value: &Option<String>| -> anyhow::Result<std::time::Duration> {
         value.as_deref().map_or(Ok(std::time::Duration::ZERO), |v| {
             throttle::parse_duration(v)
@@ -343,6 +398,8 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         throttle,
         faults: fault_settings,
         retention,
+        log_retention,
+        scrub_after,
         lenient_functions: args.lenient_functions,
         ..ApiConfig::default()
     })
@@ -404,6 +461,11 @@ fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
 }
 
 async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let scrub_after = match &args.scrub_after {
+        Some(text) => crate::scrubbing::parse_scrub_after(text).map_err(anyhow::Error::msg)?,
+        None => None,
+    };
+    let options = crate::scrubbing::IngestOptions::scrubbing_after(scrub_after);
     let store = storage::open(&args.store).await?;
     let started = Instant::now();
     let mut total = IngestSummary::default();
@@ -426,6 +488,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             &args.tenant,
             input,
             args.kind.as_deref(),
+            options,
             |s| {
                 bar.set_message(format!("{} records", s.records_seen()));
                 // Each call follows a durable commit: the log says how far an interrupted import got.

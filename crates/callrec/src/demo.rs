@@ -53,7 +53,14 @@ pub async fn generate_into(
     });
     let input: Box<dyn std::io::BufRead + Send> =
         Box::new(std::io::BufReader::with_capacity(1 << 20, reader));
-    let summary = ingest::ingest_reader(store.clone(), tenant, input, |_| {}).await?;
+    let summary = ingest::ingest_reader(
+        store.clone(),
+        tenant,
+        input,
+        ingest::IngestOptions::default(),
+        |_| {},
+    )
+    .await?;
     producer.await?.context("the generator failed")?;
     Ok(summary)
 }
@@ -68,9 +75,11 @@ pub async fn fill_if_empty(store: &Arc<dyn Store>, records: u64) -> anyhow::Resu
     let examples = example_records();
     let mut prepared = Vec::new();
     for record in examples {
-        let checked = ingest::check_record(Value::Object(record)).map_err(|(path, message)| {
-            anyhow::anyhow!("a documentation example does not validate: {path}: {message}")
-        })?;
+        let checked =
+            ingest::check_record(Value::Object(record), &ingest::IngestOptions::default())
+                .map_err(|(path, message)| {
+                    anyhow::anyhow!("a documentation example does not validate: {path}: {message}")
+                })?;
         prepared.push(checked.record);
     }
     let count = prepared.len();

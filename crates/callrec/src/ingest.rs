@@ -14,6 +14,9 @@ use callrec_store::{PutOutcome, Store, WriteCondition};
 use serde::Serialize;
 use serde_json::Value;
 
+pub use crate::scrubbing::IngestOptions;
+use crate::scrubbing::scrub_incoming_record;
+
 /// Records per write transaction and per preparation task.
 const BATCH_RECORDS: usize = 1000;
 /// Bytes of input per batch, whichever limit comes first.
@@ -77,23 +80,32 @@ pub struct CheckedRecord {
 }
 
 /// Validates and prepares one record given as JSON text.
-pub fn check_record_bytes(bytes: &[u8]) -> Result<CheckedRecord, (String, String)> {
+pub fn check_record_bytes(
+    bytes: &[u8],
+    options: &IngestOptions,
+) -> Result<CheckedRecord, (String, String)> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|e| ("$".to_owned(), format!("not valid JSON: {e}")))?;
-    check_record(value)
+    check_record(value, options)
 }
 
-/// Validates and prepares one record given as a JSON value.
-pub fn check_record(value: Value) -> Result<CheckedRecord, (String, String)> {
+/// Validates and prepares one record given as a JSON value (scrubbed first when `options` say so).
+pub fn check_record(
+    value: Value,
+    options: &IngestOptions,
+) -> Result<CheckedRecord, (String, String)> {
     let report = validate_call_record(&value).map_err(|e| (e.path.clone(), e.message.clone()))?;
-    let Value::Object(map) = value else {
+    let Value::Object(mut map) = value else {
         return Err((
             "$".to_owned(),
             "a callRecord must be a JSON object".to_owned(),
         ));
     };
+    let scrubbed = scrub_incoming_record(&mut map, options);
+    let mut record = prepare(map);
+    record.scrubbed = scrubbed;
     Ok(CheckedRecord {
-        record: prepare(map),
+        record,
         warnings: report.warnings.len() as u64,
     })
 }
@@ -116,7 +128,7 @@ struct PreparedBatch {
     bytes: u64,
 }
 
-fn prepare_batch(batch: Batch) -> PreparedBatch {
+fn prepare_batch(batch: Batch, options: &IngestOptions) -> PreparedBatch {
     let mut out = PreparedBatch {
         records: Vec::with_capacity(batch.items.len()),
         rejections: Vec::new(),
@@ -125,8 +137,8 @@ fn prepare_batch(batch: Batch) -> PreparedBatch {
     };
     for (line, item) in batch.items {
         let checked = match item {
-            Item::Text(bytes) => check_record_bytes(&bytes),
-            Item::Value(v) => check_record(v),
+            Item::Text(bytes) => check_record_bytes(&bytes, options),
+            Item::Value(v) => check_record(v, options),
         };
         match checked {
             Ok(c) => {
@@ -324,13 +336,14 @@ pub async fn ingest_reader(
     store: Arc<dyn Store>,
     tenant: &str,
     reader: Box<dyn BufRead + Send>,
+    options: IngestOptions,
     mut progress: impl FnMut(&IngestSummary) + Send,
 ) -> anyhow::Result<IngestSummary> {
     let runtime = tokio::runtime::Handle::current();
     let (tx, mut rx) = tokio::sync::mpsc::channel::<tokio::task::JoinHandle<PreparedBatch>>(3);
     let reader_task = tokio::task::spawn_blocking(move || {
         read_batches(reader, |batch| {
-            let handle = runtime.spawn_blocking(move || prepare_batch(batch));
+            let handle = runtime.spawn_blocking(move || prepare_batch(batch, &options));
             tx.blocking_send(handle).is_ok()
         })
     });

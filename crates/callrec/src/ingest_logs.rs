@@ -16,7 +16,8 @@ use callrec_store::Store;
 use callrec_store::logs::LogPutOutcome;
 use serde_json::Value;
 
-use crate::ingest::{self, IngestSummary, Rejection};
+use crate::ingest::{self, IngestOptions, IngestSummary, Rejection};
+use crate::scrubbing::scrub_incoming_log_row;
 
 /// Rows per write transaction.
 const BATCH_ROWS: usize = 2_000;
@@ -81,6 +82,7 @@ pub async fn ingest_any(
     tenant: &str,
     mut input: Box<dyn BufRead + Send>,
     kind: Option<&str>,
+    options: IngestOptions,
     progress: impl FnMut(&IngestSummary) + Send,
 ) -> anyhow::Result<IngestSummary> {
     let kind = match kind {
@@ -88,8 +90,12 @@ pub async fn ingest_any(
         None => detect(input.fill_buf()?),
     };
     match kind {
-        InputKind::CallRecords => ingest::ingest_reader(store, tenant, input, progress).await,
-        InputKind::Logs(hint) => ingest_log_reader(store, tenant, input, hint, progress).await,
+        InputKind::CallRecords => {
+            ingest::ingest_reader(store, tenant, input, options, progress).await
+        }
+        InputKind::Logs(hint) => {
+            ingest_log_reader(store, tenant, input, hint, options, progress).await
+        }
     }
 }
 
@@ -101,8 +107,13 @@ struct CheckedBatch {
     bytes: u64,
 }
 
-/// Validates one item (a line of text or a value) as a log row.
-fn check(hint: Option<LogKind>, line: u64, item: Item) -> Result<(PreparedLogRow, u64), Rejection> {
+/// Validates one item (a line of text or a value) as a log row, scrubbed when `options` say so.
+fn check(
+    hint: Option<LogKind>,
+    options: &IngestOptions,
+    line: u64,
+    item: Item,
+) -> Result<(PreparedLogRow, u64), Rejection> {
     let value = match item {
         Item::Text(bytes) => serde_json::from_slice::<Value>(&bytes).map_err(|e| Rejection {
             line,
@@ -112,7 +123,11 @@ fn check(hint: Option<LogKind>, line: u64, item: Item) -> Result<(PreparedLogRow
         Item::Value(v) => v,
     };
     check_log_row(hint, value)
-        .map(|c| (c.row, c.warnings.len() as u64))
+        .map(|c| {
+            let mut row = c.row;
+            scrub_incoming_log_row(&mut row, options);
+            (row, c.warnings.len() as u64)
+        })
         .map_err(|e| Rejection {
             line,
             path: e.path,
@@ -129,6 +144,7 @@ enum Item {
 fn read_and_check(
     mut input: Box<dyn BufRead + Send>,
     hint: Option<LogKind>,
+    options: IngestOptions,
     mut send: impl FnMut(CheckedBatch) -> bool,
 ) -> std::io::Result<()> {
     let mut batch = CheckedBatch {
@@ -137,13 +153,14 @@ fn read_and_check(
         warnings: 0,
         bytes: 0,
     };
-    let push = |batch: &mut CheckedBatch, line: u64, item: Item| match check(hint, line, item) {
-        Ok((row, warnings)) => {
-            batch.rows.push(row);
-            batch.warnings += warnings;
-        }
-        Err(r) => batch.rejections.push(r),
-    };
+    let push =
+        |batch: &mut CheckedBatch, line: u64, item: Item| match check(hint, &options, line, item) {
+            Ok((row, warnings)) => {
+                batch.rows.push(row);
+                batch.warnings += warnings;
+            }
+            Err(r) => batch.rejections.push(r),
+        };
     let flush = |batch: &mut CheckedBatch, send: &mut dyn FnMut(CheckedBatch) -> bool| {
         let full = std::mem::replace(
             batch,
@@ -246,11 +263,14 @@ pub async fn ingest_log_reader(
     tenant: &str,
     input: Box<dyn BufRead + Send>,
     hint: Option<LogKind>,
+    options: IngestOptions,
     mut progress: impl FnMut(&IngestSummary) + Send,
 ) -> anyhow::Result<IngestSummary> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<CheckedBatch>(2);
     let reader = tokio::task::spawn_blocking(move || {
-        read_and_check(input, hint, |batch| tx.blocking_send(batch).is_ok())
+        read_and_check(input, hint, options, |batch| {
+            tx.blocking_send(batch).is_ok()
+        })
     });
     let mut summary = IngestSummary::default();
     while let Some(batch) = rx.recv().await {

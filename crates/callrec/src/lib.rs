@@ -17,6 +17,8 @@ pub mod notify;
 pub mod openapi;
 pub mod report;
 pub mod retention;
+pub mod scrubbing;
 pub mod storage;
 pub mod throttle;
 pub mod webhook_listen;
+pub mod whole;

@@ -21,9 +21,9 @@ use callrec_model::edm::Ticks;
 use callrec_model::logs::{LogKind, LogQuery, LogStart, check_log_row};
 use callrec_model::prepare::{PreparedRecord, prepare};
 use callrec_model::query::{ListQuery, RecordOrder};
-use callrec_store::{PutOutcome, RecordRow, Slice, Store, WriteCondition};
+use callrec_store::{PutOutcome, RecordRow, Store, WriteCondition};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::storage;
 
@@ -94,51 +94,15 @@ fn progress(total: u64) -> ProgressBar {
     bar
 }
 
-const ALL: Slice = Slice {
-    offset: 0,
-    limit: u32::MAX,
-};
-
 /// Reads a record back whole and prepares it as ingestion would.
 async fn read_whole(
     store: &dyn Store,
     tenant: &str,
     row: RecordRow,
 ) -> anyhow::Result<Option<PreparedRecord>> {
-    let (Some(sessions), Some(participants)) = (
-        store.sessions(tenant, &row.id, ALL, true).await?,
-        store.participants(tenant, &row.id, ALL).await?,
-    ) else {
-        // Deleted since the listing: nothing to copy.
-        return Ok(None);
-    };
-    let mut record: Map<String, Value> =
-        serde_json::from_slice(&row.head).context("a stored head is not a JSON object")?;
-    if let Some(organizer) = &row.organizer {
-        record.insert(
-            "organizer_v2".into(),
-            serde_json::from_slice(organizer).context("a stored organizer is not JSON")?,
-        );
-    }
-    let participants = participants
-        .iter()
-        .map(|p| serde_json::from_slice(&p.body))
-        .collect::<Result<Vec<Value>, _>>()
-        .context("a stored participant is not JSON")?;
-    record.insert("participants_v2".into(), Value::Array(participants));
-    let mut whole_sessions = Vec::with_capacity(sessions.len());
-    for s in &sessions {
-        let mut session: Map<String, Value> =
-            serde_json::from_slice(&s.head).context("a stored session is not a JSON object")?;
-        let segments: Value = match &s.segments {
-            Some(bytes) => serde_json::from_slice(bytes).context("stored segments are not JSON")?,
-            None => Value::Array(Vec::new()),
-        };
-        session.insert("segments".into(), segments);
-        whole_sessions.push(Value::Object(session));
-    }
-    record.insert("sessions".into(), Value::Array(whole_sessions));
-    Ok(Some(prepare(record)))
+    Ok(crate::whole::whole_json(store, tenant, &row)
+        .await?
+        .map(prepare))
 }
 
 async fn count(store: &dyn Store, tenant: &str) -> anyhow::Result<u64> {

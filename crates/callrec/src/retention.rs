@@ -4,13 +4,16 @@
 //! [`VisibleRecords`] is how the read API reads records, so every read path (listing, counting, a record,
 //! its sessions and participants) applies the same window on `endDateTime`: not before the availability
 //! delay has passed (fault injection, [`crate::faults`]), not after the retention period. Ingestion uses the
-//! bare store, because a writer must see what it overwrites. [`spawn_purge`] deletes what the retention
-//! period hides, in the background and a batch at a time, so that the purge never holds the writer long.
+//! bare store, because a writer must see what it overwrites. Log rows have periods of their own, per
+//! kind ([`LogRetention`]: Graph keeps PSTN rows a year and direct-routing rows 150 days), which the log
+//! functions apply to the ranges they read. [`spawn_purge`] deletes what the retention periods hide, in
+//! the background and a batch at a time, so that the purge never holds the writer long.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use callrec_model::edm::{Ticks, parse_date_time_offset};
+use callrec_model::logs::LogKind;
 use callrec_model::query::{CmpOp, ListQuery, RecordFilter, TimeField};
 use callrec_store::{
     ParticipantRow, RecordPage, RecordRow, RecordWithChildren, SessionRow, Slice, Store,
@@ -27,6 +30,123 @@ pub const PURGE_BATCH: u32 = 500;
 /// How often the background purge runs.
 pub const PURGE_INTERVAL: Duration = Duration::from_secs(600);
 
+/// Graph's retention of PSTN call log rows (and, by the same report's rules, SMS and blocked-user rows):
+/// a year, for users in most countries.
+pub const GRAPH_PSTN_LOG_RETENTION: Duration = Duration::from_secs(365 * 86400);
+/// Graph's retention of direct-routing log rows: 150 days, for users in most countries.
+pub const GRAPH_DIRECT_ROUTING_LOG_RETENTION: Duration = Duration::from_secs(150 * 86400);
+
+/// How long log rows stay, per kind; `None` keeps a kind forever. Rows are hidden from the functions
+/// and purged once their instant (the call start, the send or block time) is older than their period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogRetention {
+    pstn: Option<Duration>,
+    direct_routing: Option<Duration>,
+    sms: Option<Duration>,
+    blocked_users: Option<Duration>,
+}
+
+impl LogRetention {
+    /// Every kind kept forever.
+    pub fn forever() -> Self {
+        LogRetention::default()
+    }
+
+    /// Graph's periods (the PSTN usage report's rules, which it says the Graph call logs follow): PSTN,
+    /// SMS and blocked-user rows a year, direct-routing rows 150 days.
+    pub fn graph() -> Self {
+        LogRetention {
+            pstn: Some(GRAPH_PSTN_LOG_RETENTION),
+            direct_routing: Some(GRAPH_DIRECT_ROUTING_LOG_RETENTION),
+            sms: Some(GRAPH_PSTN_LOG_RETENTION),
+            blocked_users: Some(GRAPH_PSTN_LOG_RETENTION),
+        }
+    }
+
+    fn slot(&mut self, kind: LogKind) -> Option<&mut Option<Duration>> {
+        match kind {
+            LogKind::PstnCall => Some(&mut self.pstn),
+            LogKind::DirectRouting => Some(&mut self.direct_routing),
+            LogKind::Sms => Some(&mut self.sms),
+            LogKind::PstnBlockedUser => Some(&mut self.blocked_users),
+            LogKind::PstnOnlineMeetingDialout => None,
+        }
+    }
+
+    /// The period of a kind; the dial-out report, summed from PSTN rows, follows theirs.
+    pub fn period(&self, kind: LogKind) -> Option<Duration> {
+        match kind {
+            LogKind::PstnCall | LogKind::PstnOnlineMeetingDialout => self.pstn,
+            LogKind::DirectRouting => self.direct_routing,
+            LogKind::Sms => self.sms,
+            LogKind::PstnBlockedUser => self.blocked_users,
+        }
+    }
+
+    /// The oldest instant a row of this kind may have to be seen now.
+    pub fn oldest(&self, kind: LogKind) -> Option<Ticks> {
+        self.period(kind).map(|p| ticks_ago(Ticks::now(), p))
+    }
+
+    /// Where a range read of this kind may start now: `from`, or later when older rows are past
+    /// retention.
+    pub fn clamp_from(&self, kind: LogKind, from: Ticks) -> Ticks {
+        self.oldest(kind).map_or(from, |oldest| from.max(oldest))
+    }
+
+    /// Whether a stored row (its JSON body) is still within its kind's period. A row whose instant cannot
+    /// be read is shown: nothing says it is old.
+    pub fn keeps(&self, kind: LogKind, body: &[u8]) -> bool {
+        let Some(oldest) = self.oldest(kind) else {
+            return true;
+        };
+        let time = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body)
+            .ok()
+            .and_then(|row| {
+                row.get(kind.time_property())
+                    .and_then(serde_json::Value::as_str)
+                    .and_then(|s| parse_date_time_offset(s).ok())
+            });
+        time.is_none_or(|t| t >= oldest)
+    }
+
+    /// Whether any kind is purged.
+    pub fn purges(&self) -> bool {
+        LogKind::ALL.into_iter().any(|k| self.period(k).is_some())
+    }
+
+    /// Applies one `--log-retention` setting: `400d` or `forever` for every kind, or `KIND=400d` (kinds
+    /// as `callrec import --kind` names them: pstnCall, directRoutingCall, sms, pstnBlockedUser).
+    pub fn set(&mut self, setting: &str) -> Result<(), String> {
+        match setting.split_once('=') {
+            None => {
+                let period = parse_retention(setting)?;
+                *self = LogRetention {
+                    pstn: period,
+                    direct_routing: period,
+                    sms: period,
+                    blocked_users: period,
+                };
+                Ok(())
+            }
+            Some((kind, period)) => {
+                let kind = LogKind::parse(kind.trim())
+                    .filter(|k| k.is_stored())
+                    .ok_or_else(|| {
+                        format!(
+                            "'{kind}' is not a log row kind (pstnCall, directRoutingCall, sms, pstnBlockedUser)"
+                        )
+                    })?;
+                let period = parse_retention(period.trim())?;
+                if let Some(slot) = self.slot(kind) {
+                    *slot = period;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
 /// Deletes every record whose call ended longer ago than `retention`, a batch at a time; returns how many.
 pub async fn purge_once(store: &dyn Store, retention: Duration) -> Result<u64, StoreError> {
     let cutoff = ticks_ago(Ticks::now(), retention);
@@ -42,11 +162,37 @@ pub async fn purge_once(store: &dyn Store, retention: Duration) -> Result<u64, S
     }
 }
 
-/// Purges now and then every `interval`, until the process ends. A store that cannot purge is logged
-/// once and left alone: its records stay hidden from readers all the same.
+/// Deletes every log row older than its kind's period, a batch at a time; returns how many.
+pub async fn purge_logs_once(
+    store: &dyn Store,
+    retention: &LogRetention,
+) -> Result<u64, StoreError> {
+    let mut total = 0;
+    for kind in LogKind::ALL.into_iter().filter(|k| k.is_stored()) {
+        let Some(cutoff) = retention.oldest(kind) else {
+            continue;
+        };
+        loop {
+            let deleted = store
+                .purge_log_rows_before(kind, cutoff, PURGE_BATCH)
+                .await?;
+            total += deleted;
+            if deleted < u64::from(PURGE_BATCH) {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+    Ok(total)
+}
+
+/// Purges records (when `retention` is set) and log rows (of the kinds `logs` purges) now and then every
+/// `interval`, until the process ends. A failed purge is logged and tried again at the next interval; what
+/// it could not delete stays hidden from readers all the same.
 pub fn spawn_purge(
     store: Arc<dyn Store>,
-    retention: Duration,
+    retention: Option<Duration>,
+    logs: LogRetention,
     interval: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -54,12 +200,26 @@ pub fn spawn_purge(
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match purge_once(store.as_ref(), retention).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(records = n, "purged records past the retention period"),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot purge records past the retention period; they stay hidden");
-                    return;
+            if let Some(retention) = retention {
+                match purge_once(store.as_ref(), retention).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(records = n, "purged records past the retention period")
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot purge records past the retention period; they stay hidden")
+                    }
+                }
+            }
+            if logs.purges() {
+                match purge_logs_once(store.as_ref(), &logs).await {
+                    Ok(0) => {}
+                    Ok(n) => {
+                        tracing::info!(rows = n, "purged log rows past their retention period")
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot purge log rows past their retention period; they stay hidden")
+                    }
                 }
             }
         }
@@ -272,6 +432,47 @@ mod tests {
         );
         assert!(parse_retention("0d").is_err());
         assert!(parse_retention("soon").is_err());
+    }
+
+    #[test]
+    fn log_retention_settings_parse() {
+        let mut r = LogRetention::graph();
+        assert_eq!(
+            r.period(LogKind::DirectRouting),
+            Some(GRAPH_DIRECT_ROUTING_LOG_RETENTION)
+        );
+        assert_eq!(
+            r.period(LogKind::PstnOnlineMeetingDialout),
+            Some(GRAPH_PSTN_LOG_RETENTION)
+        );
+        r.set("directRoutingCall=30d").unwrap();
+        assert_eq!(
+            r.period(LogKind::DirectRouting),
+            Some(Duration::from_secs(30 * 86400))
+        );
+        assert_eq!(r.period(LogKind::PstnCall), Some(GRAPH_PSTN_LOG_RETENTION));
+        r.set("pstnCall=forever").unwrap();
+        assert_eq!(r.period(LogKind::PstnCall), None);
+        assert!(r.purges());
+        r.set("forever").unwrap();
+        assert_eq!(r, LogRetention::forever());
+        assert!(!r.purges());
+        r.set("12h").unwrap();
+        assert!(
+            LogKind::ALL
+                .iter()
+                .all(|k| r.period(*k) == Some(Duration::from_secs(12 * 3600)))
+        );
+        assert!(
+            r.set("calls=30d")
+                .unwrap_err()
+                .contains("not a log row kind")
+        );
+        assert!(r.set("pstnCall=soon").is_err());
+        assert!(
+            r.set("pstnOnlineMeetingDialoutReport=30d").is_err(),
+            "not stored, so no period of its own"
+        );
     }
 
     #[test]

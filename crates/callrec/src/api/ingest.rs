@@ -18,6 +18,7 @@ use super::wire::{self, BaseUrl, ObjectWriter, encode_segment};
 use super::{ApiVersion, AppState};
 use crate::auth::Caller;
 use crate::ingest::{self, IngestSummary};
+use crate::scrubbing::scrub_incoming_record;
 
 /// How many times a replace retries when another writer changed the record in between.
 const REPLACE_ATTEMPTS: usize = 8;
@@ -39,10 +40,12 @@ pub async fn post_record(
     check_json_content_type(&headers, "callRecord")?;
     let value = parse_json(&body, "callRecord")?;
     validate_call_record(&value).map_err(validation_error)?;
-    let Value::Object(map) = value else {
+    let Value::Object(mut map) = value else {
         unreachable!("the validator accepts only objects")
     };
-    let record = prepare(map);
+    let scrubbed = scrub_incoming_record(&mut map, &state.ingest_options());
+    let mut record = prepare(map);
+    record.scrubbed = scrubbed;
     let id = record.id.clone();
     let tenant = caller.tenant;
     let outcome = single_outcome(
@@ -189,9 +192,10 @@ pub async fn put_record(
         }
     }
     validate_call_record(&value).map_err(validation_error)?;
-    let Value::Object(map) = value else {
+    let Value::Object(mut map) = value else {
         unreachable!("the validator accepts only objects")
     };
+    let scrubbed = scrub_incoming_record(&mut map, &state.ingest_options());
     let body_version = map.get("version").and_then(Value::as_i64);
     let tenant = caller.tenant;
     let base = BaseUrl::from_headers(&headers, version);
@@ -211,7 +215,8 @@ pub async fn put_record(
                 Value::String(Ticks::now().to_string()),
             );
         }
-        let prepared = prepare(record);
+        let mut prepared = prepare(record);
+        prepared.scrubbed = scrubbed;
         let outcome = single_outcome(
             state
                 .store
@@ -262,13 +267,18 @@ pub async fn bulk_import(
     let tenant = caller.tenant;
     let reader = ingest::maybe_gunzip(std::io::Cursor::new(body))
         .map_err(|e| ApiError::invalid_body(format!("The request body cannot be read: {e}")))?;
-    let summary: IngestSummary =
-        ingest::ingest_reader(state.store.clone(), &tenant, reader, |_| {})
-            .await
-            .map_err(|e| match e.downcast::<std::io::Error>() {
-                Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
-                Err(other) => ApiError::internal(other),
-            })?;
+    let summary: IngestSummary = ingest::ingest_reader(
+        state.store.clone(),
+        &tenant,
+        reader,
+        state.ingest_options(),
+        |_| {},
+    )
+    .await
+    .map_err(|e| match e.downcast::<std::io::Error>() {
+        Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
+        Err(other) => ApiError::internal(other),
+    })?;
     let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
     Ok(wire::json_response(StatusCode::OK, body, None))
 }

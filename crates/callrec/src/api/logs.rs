@@ -189,6 +189,8 @@ pub async fn call_function(
     let mut top = ObjectWriter::new(&mut body);
     top.string("@odata.context", &context);
     let shape = Shape::new(call.kind, schema_version, &opts, &prefs);
+    // Rows past their retention period are gone, as in Graph: the range starts no earlier than that.
+    let from = state.config.log_retention.clamp_from(call.kind, call.from);
 
     let (count, next) = if call.kind == LogKind::PstnOnlineMeetingDialout {
         let page = state
@@ -196,7 +198,7 @@ pub async fn call_function(
             .dialout_report(
                 &tenant,
                 &DialoutQuery {
-                    from: call.from,
+                    from,
                     to: call.to,
                     to_inclusive: call.kind.to_inclusive(),
                     filter: opts.filter.clone(),
@@ -231,7 +233,7 @@ pub async fn call_function(
                 &tenant,
                 &LogQuery {
                     kind: call.kind,
-                    from: call.from,
+                    from,
                     to: call.to,
                     to_inclusive: call.kind.to_inclusive(),
                     filter: opts.filter.clone(),
@@ -463,7 +465,8 @@ async fn ingest_one(
     let value = parse_json(body, "log row")?;
     let checked = check_log_row(kind, value)
         .map_err(|e| ApiError::invalid_body(format!("{}: {}", e.path, e.message)))?;
-    let row = checked.row;
+    let mut row = checked.row;
+    crate::scrubbing::scrub_incoming_log_row(&mut row, &state.ingest_options());
     let (kind, key, stored_body) = (row.kind, row.key.clone(), row.body.clone());
     let outcome = state
         .store
@@ -500,7 +503,8 @@ pub async fn get_row(
     caller: Caller,
 ) -> Result<Response, ApiError> {
     let kind = kind_from_path(&kind)?;
-    match state.store.get_log_row(&caller.tenant, kind, &key).await? {
+    let row = state.store.get_log_row(&caller.tenant, kind, &key).await?;
+    match row.filter(|body| state.config.log_retention.keeps(kind, body)) {
         Some(body) => Ok(wire::json_response(StatusCode::OK, body, None)),
         None => Err(ApiError::not_found(format!(
             "The {} row '{key}' was not found.",
@@ -555,6 +559,7 @@ pub async fn bulk_import(
         &caller.tenant,
         reader,
         kind.as_deref(),
+        state.ingest_options(),
         |_| {},
     )
     .await
@@ -577,10 +582,16 @@ pub async fn linked_rows(
 ) -> Result<Response, ApiError> {
     wire::check_accepts_json(&headers)?;
     let base = BaseUrl::from_headers(&headers, ApiVersion::Beta);
-    let rows = state
+    let mut rows = state
         .store
         .correlated_log_rows(&caller.tenant, &id, LINKED_ROWS_MAX)
         .await?;
+    rows.retain(|body| {
+        state
+            .config
+            .log_retention
+            .keeps(LogKind::DirectRouting, body)
+    });
     let mut body = Vec::with_capacity(4096);
     let mut top = ObjectWriter::new(&mut body);
     top.string(

@@ -13,5 +13,6 @@ mod postgres;
 mod quality;
 mod records;
 mod retention;
+mod scrubbing;
 mod support;
 mod throttle;

@@ -100,3 +100,117 @@ fn the_purge_deletes_what_retention_hides_and_nothing_else() {
         .unwrap();
     assert_eq!(again, 0);
 }
+
+fn keeping_logs(setting: &str) -> TestServer {
+    let mut log_retention = callrec::retention::LogRetention::forever();
+    log_retention.set(setting).unwrap();
+    TestServer::start_with(ApiConfig {
+        log_retention,
+        ..ApiConfig::default()
+    })
+}
+
+fn pstn_row(id: &str, days: i64) -> serde_json::Value {
+    serde_json::json!({
+        "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
+        "id": id, "userId": "u1", "startDateTime": days_ago(days), "endDateTime": days_ago(days),
+        "callType": "conf_out", "duration": 60, "charge": 0.1, "connectionCharge": 0.0, "currency": "USD",
+        "callerNumber": "+15551112222", "calleeNumber": "+15553334444"
+    })
+}
+
+fn direct_routing_row(id: &str, days: i64, correlation: &str) -> serde_json::Value {
+    serde_json::json!({
+        "@odata.type": "#microsoft.graph.callRecords.directRoutingLogRow",
+        "id": id, "correlationId": correlation, "startDateTime": days_ago(days),
+        "endDateTime": days_ago(days), "successfulCall": true, "callType": "ByotIn", "duration": 5
+    })
+}
+
+fn row_ids(body: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = body["value"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a collection: {body}"))
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn log_rows_past_their_kind_s_period_are_gone_for_readers_and_purged() {
+    let server = keeping_logs("pstnCall=30d");
+    let rows = [
+        pstn_row("pstn-old", 40),
+        pstn_row("pstn-new", 10),
+        direct_routing_row("dr-old", 40, "rec-1"),
+        direct_routing_row("dr-new", 10, "rec-1"),
+    ];
+    let body: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    let reply = server.send(
+        "POST",
+        "/callrec/import",
+        &body,
+        &[("content-type", "application/x-ndjson")],
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    let (from, to) = (&days_ago(60)[..10], &days_ago(-1)[..10]);
+    let calls = |function: &str, version: &str| {
+        server
+            .get(&format!(
+                "/{version}/communications/callRecords/{function}(fromDateTime={from},toDateTime={to})"
+            ))
+            .json()
+    };
+    assert_eq!(row_ids(&calls("getPstnCalls", "v1.0")), ["pstn-new"]);
+    assert_eq!(
+        row_ids(&calls("getDirectRoutingCalls", "v1.0")),
+        ["dr-new", "dr-old"],
+        "direct routing keeps its own period (forever here)"
+    );
+    let dialouts = calls("getPstnOnlineMeetingDialoutReport", "beta");
+    assert_eq!(dialouts["value"][0]["totalCalls"], 1, "{dialouts}");
+    server
+        .get("/callrec/logs/pstnCall/pstn-old")
+        .assert_error(404, "itemNotFound");
+    assert_eq!(server.get("/callrec/logs/pstnCall/pstn-new").status, 200);
+
+    let store = server.store.clone();
+    let retention = server.state.config.log_retention;
+    let purged = server
+        .runtime
+        .block_on(callrec::retention::purge_logs_once(
+            store.as_ref(),
+            &retention,
+        ))
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert!(
+        server
+            .runtime
+            .block_on(store.get_log_row(
+                callrec::api::DEFAULT_TENANT,
+                callrec_model::logs::LogKind::PstnCall,
+                "pstn-old"
+            ))
+            .unwrap()
+            .is_none(),
+        "the purge deleted the row from the store"
+    );
+
+    // A period for direct routing hides its rows from the record link too.
+    let short = keeping_logs("directRoutingCall=20d");
+    let body: String = rows[2..].iter().map(|r| format!("{r}\n")).collect();
+    short.send(
+        "POST",
+        "/callrec/import",
+        &body,
+        &[("content-type", "application/x-ndjson")],
+    );
+    let linked = short
+        .get("/callrec/callRecords/rec-1/directRoutingCalls")
+        .json();
+    assert_eq!(row_ids(&linked), ["dr-new"]);
+    assert_eq!(linked["@odata.count"], 1);
+}

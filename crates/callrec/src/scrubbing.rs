@@ -1,0 +1,235 @@
+//! Scrubbing of personal data after a period (`serve --scrub-after 28d`), as Teams' Call Quality Dashboard
+//! clears end-user identifiable information while keeping the quality data.
+//!
+//! What goes and what stays is [`callrec_model::scrub`]'s. Here it is applied twice:
+//!
+//! - on the way in: a record whose call ended before the cutoff, or a log row older than it, is scrubbed
+//!   before it is stored ([`IngestOptions`]), so re-importing an archive brings no personal data back;
+//! - in the background: [`scrub_once`] rewrites, a batch at a time, the records and log rows that have
+//!   grown older than the period since they were stored, then lets the store forget the user names only
+//!   scrubbed records carried. A record is read whole, scrubbed, prepared again and written back with
+//!   [`WriteCondition::Scrubbing`], which lands only on the version read and sends no change
+//!   notification. Its version and `lastModifiedDateTime` stay: the call did not change.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use callrec_model::edm::Ticks;
+use callrec_model::logs::PreparedLogRow;
+use callrec_model::prepare::{PreparedRecord, prepare};
+use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
+use callrec_store::logs::LogScrubber;
+use callrec_store::{PutOutcome, Store, StoreError, WriteCondition};
+use serde_json::{Map, Value};
+
+use crate::whole::read_whole_json;
+
+/// Records read and written back per store call.
+pub const SCRUB_BATCH: u32 = 100;
+/// Log rows scrubbed per store call.
+pub const LOG_SCRUB_BATCH: u32 = 500;
+/// How often the background scrub runs.
+pub const SCRUB_INTERVAL: Duration = Duration::from_secs(600);
+
+/// How ingestion treats what it stores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// Records whose call ended before this instant, and log rows older than it, are scrubbed before
+    /// they are stored.
+    pub scrub_before: Option<Ticks>,
+}
+
+impl IngestOptions {
+    /// Options for an ingestion starting now under this scrub period.
+    pub fn scrubbing_after(after: Option<Duration>) -> Self {
+        IngestOptions {
+            scrub_before: after.map(cutoff),
+        }
+    }
+}
+
+/// `28d`, `12h`, `90m`..., or `never` (`None`: personal data is kept).
+pub fn parse_scrub_after(s: &str) -> Result<Option<Duration>, String> {
+    if s.eq_ignore_ascii_case("never") || s.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    crate::throttle::parse_duration(s)
+        .map(Some)
+        .ok_or_else(|| format!("'{s}' is not a scrub period like 28d, 12h or never"))
+}
+
+/// The instant `after` ago.
+pub fn cutoff(after: Duration) -> Ticks {
+    let ticks = i64::try_from(after.as_nanos() / 100).unwrap_or(i64::MAX);
+    Ticks(Ticks::now().0.saturating_sub(ticks))
+}
+
+/// A fresh random pseudonym, shaped like the ids it replaces.
+fn pseudonym() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Scrubs a whole record's JSON with random pseudonyms.
+pub fn scrub_record_json(record: &mut Map<String, Value>) {
+    let mut make = pseudonym;
+    scrub_record(record, &mut Pseudonyms::new(&mut make));
+}
+
+/// Ingestion's part for a validated record: scrubs it when its call ended before the cutoff. Returns
+/// whether it did.
+pub fn scrub_incoming_record(record: &mut Map<String, Value>, options: &IngestOptions) -> bool {
+    let Some(cutoff) = options.scrub_before else {
+        return false;
+    };
+    let ended = record
+        .get("endDateTime")
+        .and_then(Value::as_str)
+        .and_then(|s| callrec_model::edm::parse_date_time_offset(s).ok());
+    if ended.is_none_or(|end| end >= cutoff) {
+        return false;
+    }
+    scrub_record_json(record);
+    true
+}
+
+/// Ingestion's part for a checked log row: scrubs it when it is older than the cutoff. Its key stays
+/// the one its content gave, so ingesting it again replaces it.
+pub fn scrub_incoming_log_row(row: &mut PreparedLogRow, options: &IngestOptions) {
+    let Some(cutoff) = options.scrub_before else {
+        return;
+    };
+    if row.time >= cutoff {
+        return;
+    }
+    // The body came out of the row's own check, so it is JSON.
+    if let Ok((body, facts)) = scrub_log_row_body(row.kind, &row.body) {
+        row.body = body;
+        row.facts = facts;
+        row.scrubbed = true;
+    }
+}
+
+/// What one scrub pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScrubSummary {
+    pub records: u64,
+    /// Records that changed or vanished between being read and written back; the next pass sees them.
+    pub skipped: u64,
+    pub log_rows: u64,
+    /// User names (report labels) forgotten.
+    pub names: u64,
+}
+
+/// Reads a record whole and scrubs it, or `None` if it is gone or no longer the version listed.
+async fn scrubbed_copy(
+    store: &dyn Store,
+    tenant: &str,
+    id: &str,
+    version: i64,
+) -> Result<Option<PreparedRecord>, StoreError> {
+    let Some(mut record) = read_whole_json(store, tenant, id).await? else {
+        return Ok(None);
+    };
+    if record.get("version").and_then(Value::as_i64) != Some(version) {
+        return Ok(None);
+    }
+    let prepared = tokio::task::spawn_blocking(move || {
+        scrub_record_json(&mut record);
+        let mut prepared = prepare(record);
+        prepared.scrubbed = true;
+        prepared
+    })
+    .await
+    .map_err(|e| StoreError::Backend(format!("scrub task failed: {e}")))?;
+    Ok(Some(prepared))
+}
+
+/// Scrubs everything that ended (or happened) longer ago than `after`: records, then log rows, then the
+/// user names only scrubbed records carried.
+pub async fn scrub_once(store: &dyn Store, after: Duration) -> Result<ScrubSummary, StoreError> {
+    let cutoff = cutoff(after);
+    let mut summary = ScrubSummary::default();
+    let mut records_done = false;
+    loop {
+        let keys = store.records_to_scrub(cutoff, SCRUB_BATCH).await?;
+        if keys.is_empty() {
+            records_done = true;
+            break;
+        }
+        let mut progress = 0u64;
+        let mut by_tenant: Vec<(String, Vec<PreparedRecord>)> = Vec::new();
+        for key in &keys {
+            match scrubbed_copy(store, &key.tenant, &key.id, key.version).await? {
+                Some(record) => match by_tenant.iter_mut().find(|(t, _)| *t == key.tenant) {
+                    Some((_, records)) => records.push(record),
+                    None => by_tenant.push((key.tenant.clone(), vec![record])),
+                },
+                None => summary.skipped += 1,
+            }
+        }
+        for (tenant, records) in by_tenant {
+            for outcome in store
+                .put_records(&tenant, records, WriteCondition::Scrubbing)
+                .await?
+            {
+                match outcome {
+                    PutOutcome::Replaced { .. } => {
+                        summary.records += 1;
+                        progress += 1;
+                    }
+                    _ => summary.skipped += 1,
+                }
+            }
+        }
+        if progress == 0 {
+            // Every record listed changed under us: leave them to the next pass rather than spin.
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    let scrubber: LogScrubber = Arc::new(scrub_log_row_body);
+    loop {
+        let n = store
+            .scrub_log_rows_before(cutoff, LOG_SCRUB_BATCH, scrubber.clone())
+            .await?;
+        summary.log_rows += n;
+        if n < u64::from(LOG_SCRUB_BATCH) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    if records_done {
+        summary.names = store.forget_names_before(cutoff).await?;
+    }
+    Ok(summary)
+}
+
+/// Scrubs now and then every `interval`, until the process ends. A store that cannot scrub is logged
+/// once and left alone.
+pub fn spawn_scrub(
+    store: Arc<dyn Store>,
+    after: Duration,
+    interval: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match scrub_once(store.as_ref(), after).await {
+                Ok(s) if s == ScrubSummary::default() => {}
+                Ok(s) => tracing::info!(
+                    records = s.records,
+                    log_rows = s.log_rows,
+                    names = s.names,
+                    skipped = s.skipped,
+                    "scrubbed personal data past the scrub period"
+                ),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot scrub personal data past the scrub period");
+                    return;
+                }
+            }
+        }
+    })
+}
