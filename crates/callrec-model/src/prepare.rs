@@ -55,6 +55,49 @@ pub struct PreparedParticipant {
     pub body: Vec<u8>,
 }
 
+impl PreparedRecord {
+    /// Every JSON piece: the head, the organizer, each session's head and segments, each participant.
+    pub fn pieces(&self) -> impl Iterator<Item = &[u8]> {
+        std::iter::once(self.head.as_slice())
+            .chain(self.organizer.as_deref())
+            .chain(
+                self.sessions
+                    .iter()
+                    .flat_map(|s| [s.head.as_slice(), s.segments.as_slice()]),
+            )
+            .chain(self.participants.iter().map(|p| p.body.as_slice()))
+    }
+
+    /// The record as one JSON object again, its pieces put back where [`prepare`] took them from.
+    /// `None` if a piece is not JSON (pieces made by [`prepare`] always are).
+    pub fn reassemble(&self) -> Option<Map<String, Value>> {
+        let mut record: Map<String, Value> = serde_json::from_slice(&self.head).ok()?;
+        if let Some(organizer) = &self.organizer {
+            record.insert(
+                "organizer_v2".into(),
+                serde_json::from_slice(organizer).ok()?,
+            );
+        }
+        let participants = self
+            .participants
+            .iter()
+            .map(|p| serde_json::from_slice(&p.body).ok())
+            .collect::<Option<Vec<Value>>>()?;
+        record.insert("participants_v2".into(), Value::Array(participants));
+        let sessions = self
+            .sessions
+            .iter()
+            .map(|s| {
+                let mut session: Map<String, Value> = serde_json::from_slice(&s.head).ok()?;
+                session.insert("segments".into(), serde_json::from_slice(&s.segments).ok()?);
+                Some(Value::Object(session))
+            })
+            .collect::<Option<Vec<Value>>>()?;
+        record.insert("sessions".into(), Value::Array(sessions));
+        Some(record)
+    }
+}
+
 /// Keys that belong to the record's navigation properties rather than to its head.
 const NAVIGATION_KEYS: [&str; 3] = ["sessions", "participants_v2", "organizer_v2"];
 

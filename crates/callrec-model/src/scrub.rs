@@ -27,6 +27,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use crate::logs::{LogFacts, LogKind};
+use crate::prepare::{PreparedRecord, prepare_with};
+use crate::quality::Thresholds;
 
 /// Properties of an identity that name or locate a person.
 const IDENTITY_PERSONAL: [&str; 4] = ["displayName", "userPrincipalName", "email", "ipAddress"];
@@ -279,6 +281,17 @@ pub fn scrub_record(record: &mut Map<String, Value>, pseudonyms: &mut Pseudonyms
         }
     }
     s.done
+}
+
+/// Copies of a prepared record's JSON pieces with its personal data removed (phone ids all replaced by
+/// the nil GUID), for uses that must keep none: a compression dictionary keeps fragments of the samples
+/// it was trained on for as long as any blob uses it. `None` if the pieces are not JSON.
+pub fn scrubbed_pieces(record: &PreparedRecord) -> Option<Vec<Vec<u8>>> {
+    let mut whole = record.reassemble()?;
+    let mut nil = || "00000000-0000-0000-0000-000000000000".to_owned();
+    scrub_record(&mut whole, &mut Pseudonyms::new(&mut nil));
+    let scrubbed = prepare_with(whole, &Thresholds::default());
+    Some(scrubbed.pieces().map(<[u8]>::to_vec).collect())
 }
 
 /// Scrubs one log row (its JSON object) in place; returns how many values it cleared.

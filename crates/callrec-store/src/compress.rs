@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use callrec_model::prepare::PreparedRecord;
 use zstd::zstd_safe::{self, CCtx, CDict, CParameter, DCtx, DDict};
 
 /// The prefix of a blob stored without compression.
@@ -321,6 +322,35 @@ impl Codec {
         }
         sampler.training = true;
         Some(sampler.samples.clone())
+    }
+
+    /// Offers the pieces of written records as training samples, as [`Codec::offer_samples`] does, but
+    /// with their personal data removed ([`callrec_model::scrub::scrubbed_pieces`]): a dictionary keeps
+    /// fragments of its samples for as long as any blob uses it, and must not keep a name, a phone number
+    /// or an address past the records' own scrubbing. Costs nothing once the dictionary is trained.
+    pub fn offer_records(&self, records: &[PreparedRecord]) -> Option<Vec<Vec<u8>>> {
+        for record in records {
+            if !self.wants_samples() {
+                return None;
+            }
+            let Some(pieces) = callrec_model::scrub::scrubbed_pieces(record) else {
+                continue;
+            };
+            if let Some(samples) = self.offer_samples(pieces.iter().map(Vec::as_slice)) {
+                return Some(samples);
+            }
+        }
+        None
+    }
+
+    /// Whether more samples would be taken now (sampling, and no training under way).
+    fn wants_samples(&self) -> bool {
+        self.is_sampling()
+            && !self
+                .sampler
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .training
     }
 
     /// Reports a failed training: sampling goes on until twice as many pieces, or stops after a few tries.

@@ -541,7 +541,7 @@ impl RecordStore for PostgresStore {
         }
         let codec = self.inner.codec.clone();
         let (encoded, samples) = tokio::task::spawn_blocking(move || {
-            let samples = codec.offer_samples(records.iter().flat_map(records::pieces));
+            let samples = codec.offer_records(&records);
             let encoder = codec.encoder();
             let encoded: Vec<records::EncodedRecord> = records
                 .into_iter()

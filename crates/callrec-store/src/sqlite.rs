@@ -392,7 +392,7 @@ impl RecordStore for SqliteStore {
         }
         let codec = self.shared.codec.clone();
         let (encoded, samples) = tokio::task::spawn_blocking(move || {
-            let samples = codec.offer_samples(records.iter().flat_map(writer::pieces));
+            let samples = codec.offer_records(&records);
             let encoder = codec.encoder();
             let encoded: Vec<EncodedRecord> = records
                 .into_iter()

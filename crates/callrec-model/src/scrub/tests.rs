@@ -345,3 +345,29 @@ fn a_log_row_loses_numbers_names_and_addresses_and_keeps_the_rest() {
     typed["@odata.type"] = json!("#microsoft.graph.callRecords.pstnCallLogRow");
     check_log_row(None, typed).unwrap();
 }
+
+#[test]
+fn training_pieces_carry_no_personal_data_and_keep_the_shape() {
+    let Value::Object(map) = pstn_record() else {
+        unreachable!()
+    };
+    let prepared = crate::prepare::prepare(map);
+    let pieces = scrubbed_pieces(&prepared).unwrap();
+    assert_eq!(pieces.len(), prepared.pieces().count());
+    let all: String = pieces
+        .iter()
+        .map(|p| String::from_utf8(p.clone()).unwrap())
+        .collect();
+    for p in PERSONAL {
+        assert!(!all.contains(p), "{p}");
+    }
+    assert!(
+        all.contains("\"averageJitter\":\"PT0.045S\""),
+        "the structure stays"
+    );
+    let original: String = prepared
+        .pieces()
+        .map(|p| String::from_utf8(p.to_vec()).unwrap())
+        .collect();
+    assert!(original.contains("Abbie Wilkins"));
+}

@@ -105,19 +105,6 @@ impl EncodedRecord {
     }
 }
 
-/// Every JSON piece of a record, for dictionary training.
-pub(super) fn pieces(record: &PreparedRecord) -> impl Iterator<Item = &[u8]> {
-    std::iter::once(record.head.as_slice())
-        .chain(record.organizer.as_deref())
-        .chain(
-            record
-                .sessions
-                .iter()
-                .flat_map(|s| [s.head.as_slice(), s.segments.as_slice()]),
-        )
-        .chain(record.participants.iter().map(|p| p.body.as_slice()))
-}
-
 /// Why a write transaction stopped: a driver error (maybe worth running again) or a store error.
 pub(super) enum TxError {
     Db(tokio_postgres::Error),

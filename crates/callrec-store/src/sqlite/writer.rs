@@ -87,19 +87,6 @@ impl EncodedRecord {
     }
 }
 
-/// Every JSON piece of a record, for dictionary training.
-pub(super) fn pieces(record: &PreparedRecord) -> impl Iterator<Item = &[u8]> {
-    std::iter::once(record.head.as_slice())
-        .chain(record.organizer.as_deref())
-        .chain(
-            record
-                .sessions
-                .iter()
-                .flat_map(|s| [s.head.as_slice(), s.segments.as_slice()]),
-        )
-        .chain(record.participants.iter().map(|p| p.body.as_slice()))
-}
-
 /// What a caller asks of the writer.
 pub(super) enum Command {
     Put {

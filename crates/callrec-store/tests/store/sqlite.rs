@@ -332,10 +332,42 @@ async fn compression_ratio_and_round_trip() {
         raw_bytes / RECORDS as u64,
         RECORDS as f64 / elapsed.as_secs_f64()
     );
+    // The dictionary is trained on scrubbed copies of the pieces, so it learns the shape of the records
+    // but none of the 300 names (which would shrink the file further: 0.24 instead of 0.28 here).
     assert!(
-        ratio < 0.25,
+        ratio < 0.3,
         "the file should be a small fraction of the raw JSON, got {ratio:.3}"
     );
+    let side = rusqlite::Connection::open(backend.path()).unwrap();
+    let dictionary: Vec<u8> = side
+        .query_row("SELECT bytes FROM dictionaries WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&dictionary);
+    assert!(
+        dictionary.len() > 10_000,
+        "a real dictionary: {} bytes",
+        dictionary.len()
+    );
+    assert!(
+        text.contains("averageJitter"),
+        "it learned the records' shape"
+    );
+    for (_, name) in &users {
+        let email = format!("{}@contoso.com", name.to_lowercase().replace(' ', "."));
+        assert!(!text.contains(name.as_str()), "the dictionary holds {name}");
+        assert!(!text.contains(&email), "the dictionary holds {email}");
+    }
+    for address in [
+        "\"ipAddress\":\"1",
+        "00-00-5E-00-53-",
+        "203.0.113.",
+        "52.114.188.32",
+    ] {
+        assert!(!text.contains(address), "the dictionary holds {address}");
+    }
+    drop(side);
 
     let store = backend.open_sqlite();
     assert_eq!(
