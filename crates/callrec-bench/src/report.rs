@@ -148,6 +148,26 @@ impl Report {
     }
 }
 
+/// The line after which BENCHMARKS.md holds sections measured by other commands (the store, log and
+/// privacy benchmarks, second runs), which a run of the suite keeps as they are.
+pub const KEPT_SECTIONS: &str = "<!-- Sections below are measured by other commands, named in each; bench/run.sh keeps them. -->";
+
+/// The suite's report followed by the kept sections of the file it replaces (from [`KEPT_SECTIONS`] on).
+pub fn with_kept_sections(report: &str, previous: Option<&str>) -> String {
+    let kept = previous
+        .and_then(|text| text.find(KEPT_SECTIONS).map(|at| &text[at..]))
+        .unwrap_or(KEPT_SECTIONS);
+    let mut out = report.trim_end().to_owned();
+    out.push_str(
+        "
+
+",
+    );
+    out.push_str(kept.trim_end());
+    out.push('\n');
+    out
+}
+
 /// Keeps a table cell on one line and its pipes literal.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -191,6 +211,24 @@ pub fn ratio(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_report_keeps_the_sections_other_commands_measured() {
+        let previous = format!(
+            "# Benchmarks\n\nold figures\n\n{KEPT_SECTIONS}\n\n## Store backends\n\nkept\n"
+        );
+        let merged = with_kept_sections("# Benchmarks\n\nnew figures\n", Some(&previous));
+        assert_eq!(
+            merged,
+            format!(
+                "# Benchmarks\n\nnew figures\n\n{KEPT_SECTIONS}\n\n## Store backends\n\nkept\n"
+            )
+        );
+        let fresh = with_kept_sections("# Benchmarks\n", None);
+        assert_eq!(fresh, format!("# Benchmarks\n\n{KEPT_SECTIONS}\n"));
+        let unmarked = with_kept_sections("# New\n", Some("# Old, without the marker\n"));
+        assert!(!unmarked.contains("Old"));
+    }
 
     #[test]
     fn formats_numbers() {

@@ -233,7 +233,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let reads = run_reads(opts, &programs, &files, &load, &period)?;
     report.sections.extend(reads);
 
-    std::fs::write(&opts.out, report.to_markdown())
+    let previous = std::fs::read_to_string(&opts.out).ok();
+    let text = crate::report::with_kept_sections(&report.to_markdown(), previous.as_deref());
+    std::fs::write(&opts.out, text)
         .with_context(|| format!("cannot write {}", opts.out.display()))?;
     Ok(report)
 }

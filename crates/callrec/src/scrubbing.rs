@@ -19,10 +19,10 @@ use callrec_model::logs::PreparedLogRow;
 use callrec_model::prepare::{PreparedRecord, prepare};
 use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
 use callrec_store::logs::LogScrubber;
-use callrec_store::{PutOutcome, Store, StoreError, WriteCondition};
+use callrec_store::{PutOutcome, RecordKey, RecordWithChildren, Store, StoreError, WriteCondition};
 use serde_json::{Map, Value};
 
-use crate::whole::read_whole_json;
+use crate::whole::{WHOLE, assemble_found};
 
 /// Records read and written back per store call.
 pub const SCRUB_BATCH: u32 = 100;
@@ -120,28 +120,62 @@ pub struct ScrubSummary {
     pub names: u64,
 }
 
-/// Reads a record whole and scrubs it, or `None` if it is gone or no longer the version listed.
-async fn scrubbed_copy(
+/// Reads the listed records with all their children, in two halves at once (each read decompresses on a
+/// blocking thread of the store); `None` for a record that is gone.
+async fn read_all(
     store: &dyn Store,
-    tenant: &str,
-    id: &str,
-    version: i64,
-) -> Result<Option<PreparedRecord>, StoreError> {
-    let Some(mut record) = read_whole_json(store, tenant, id).await? else {
-        return Ok(None);
+    keys: &[RecordKey],
+) -> Result<Vec<Option<RecordWithChildren>>, StoreError> {
+    let (sessions, participants) = WHOLE;
+    let read = |keys: &[RecordKey]| {
+        let keys = keys.to_vec();
+        async move {
+            let mut out = Vec::with_capacity(keys.len());
+            for key in &keys {
+                out.push(
+                    store
+                        .record_with_children(&key.tenant, &key.id, sessions, participants)
+                        .await?,
+                );
+            }
+            Ok::<_, StoreError>(out)
+        }
     };
-    if record.get("version").and_then(Value::as_i64) != Some(version) {
-        return Ok(None);
-    }
-    let prepared = tokio::task::spawn_blocking(move || {
-        scrub_record_json(&mut record);
-        let mut prepared = prepare(record);
-        prepared.scrubbed = true;
-        prepared
-    })
-    .await
-    .map_err(|e| StoreError::Backend(format!("scrub task failed: {e}")))?;
-    Ok(Some(prepared))
+    let (first, second) = keys.split_at(keys.len() / 2);
+    let (a, b) = tokio::join!(read(first), read(second));
+    let mut all = a?;
+    all.extend(b?);
+    Ok(all)
+}
+
+/// Reassembles, scrubs and prepares records read whole, on the blocking pool, half on each of two
+/// threads (parsing, scrubbing and splitting JSON is the work, so it takes both cores). A record no
+/// longer at the version listed is dropped.
+async fn scrub_and_prepare(
+    mut found: Vec<(usize, i64, RecordWithChildren)>,
+) -> Result<Vec<(usize, PreparedRecord)>, StoreError> {
+    let run = |part: Vec<(usize, i64, RecordWithChildren)>| {
+        tokio::task::spawn_blocking(move || {
+            let mut out = Vec::with_capacity(part.len());
+            for (i, version, found) in part {
+                if found.record.version != version {
+                    continue;
+                }
+                let mut record = assemble_found(&found)?;
+                scrub_record_json(&mut record);
+                let mut prepared = prepare(record);
+                prepared.scrubbed = true;
+                out.push((i, prepared));
+            }
+            Ok::<_, StoreError>(out)
+        })
+    };
+    let second = found.split_off(found.len() / 2);
+    let (a, b) = (run(found), run(second));
+    let failed = |e: tokio::task::JoinError| StoreError::Backend(format!("scrub task failed: {e}"));
+    let mut out = a.await.map_err(failed)??;
+    out.extend(b.await.map_err(failed)??);
+    Ok(out)
 }
 
 /// Scrubs everything that ended (or happened) longer ago than `after`: records, then log rows, then the
@@ -157,19 +191,26 @@ pub async fn scrub_once(store: &dyn Store, after: Duration) -> Result<ScrubSumma
             break;
         }
         let mut progress = 0u64;
-        let mut by_tenant: Vec<(String, Vec<PreparedRecord>)> = Vec::new();
-        for key in &keys {
-            match scrubbed_copy(store, &key.tenant, &key.id, key.version).await? {
-                Some(record) => match by_tenant.iter_mut().find(|(t, _)| *t == key.tenant) {
-                    Some((_, records)) => records.push(record),
-                    None => by_tenant.push((key.tenant.clone(), vec![record])),
-                },
-                None => summary.skipped += 1,
+        // Each record whole, as one snapshot; one that is gone or changed is left to the next pass.
+        let found: Vec<(usize, i64, RecordWithChildren)> = read_all(store, &keys)
+            .await?
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, found)| found.map(|f| (i, keys[i].version, f)))
+            .collect();
+        let prepared = scrub_and_prepare(found).await?;
+        summary.skipped += keys.len() as u64 - prepared.len() as u64;
+        let mut by_tenant: Vec<(&str, Vec<PreparedRecord>)> = Vec::new();
+        for (i, record) in prepared {
+            let tenant = keys[i].tenant.as_str();
+            match by_tenant.iter_mut().find(|(t, _)| *t == tenant) {
+                Some((_, records)) => records.push(record),
+                None => by_tenant.push((tenant, vec![record])),
             }
         }
         for (tenant, records) in by_tenant {
             for outcome in store
-                .put_records(&tenant, records, WriteCondition::Scrubbing)
+                .put_records(tenant, records, WriteCondition::Scrubbing)
                 .await?
             {
                 match outcome {

@@ -2,7 +2,9 @@
 //! segments, reassembled into the Graph JSON it was ingested as. Copying a store and scrubbing a record
 //! both start from it, and preparing it again yields the same pieces, version and quality.
 
-use callrec_store::{RecordRow, Slice, Store, StoreError};
+use callrec_store::{
+    ParticipantRow, RecordRow, RecordWithChildren, SessionRow, Slice, Store, StoreError,
+};
 use serde_json::{Map, Value};
 
 const ALL: Slice = Slice {
@@ -26,6 +28,39 @@ pub async fn whole_json(
     ) else {
         return Ok(None);
     };
+    assemble(row, &sessions, &participants).map(Some)
+}
+
+/// The whole record with this id, or `None` if there is none: one read of the store, so the pieces come
+/// from one snapshot.
+pub async fn read_whole_json(
+    store: &dyn Store,
+    tenant: &str,
+    id: &str,
+) -> Result<Option<Map<String, Value>>, StoreError> {
+    match store
+        .record_with_children(tenant, id, Some((ALL, true)), Some(ALL))
+        .await?
+    {
+        Some(found) => assemble_found(&found).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A record read with all its children ([`Store::record_with_children`]), reassembled.
+pub fn assemble_found(found: &RecordWithChildren) -> Result<Map<String, Value>, StoreError> {
+    assemble(&found.record, &found.sessions, &found.participants)
+}
+
+/// Every child of a record, for [`Store::record_with_children`].
+pub const WHOLE: (Option<(Slice, bool)>, Option<Slice>) = (Some((ALL, true)), Some(ALL));
+
+/// Puts the organizer, the sessions (with their segments) and the participants back into a record's head.
+fn assemble(
+    row: &RecordRow,
+    sessions: &[SessionRow],
+    participants: &[ParticipantRow],
+) -> Result<Map<String, Value>, StoreError> {
     let mut record: Map<String, Value> =
         serde_json::from_slice(&row.head).map_err(|e| corrupt("head", e))?;
     if let Some(organizer) = &row.organizer {
@@ -41,7 +76,7 @@ pub async fn whole_json(
         .map_err(|e| corrupt("participant", e))?;
     record.insert("participants_v2".into(), Value::Array(participants));
     let mut whole_sessions = Vec::with_capacity(sessions.len());
-    for s in &sessions {
+    for s in sessions {
         let mut session: Map<String, Value> =
             serde_json::from_slice(&s.head).map_err(|e| corrupt("session", e))?;
         let segments: Value = match &s.segments {
@@ -52,17 +87,5 @@ pub async fn whole_json(
         whole_sessions.push(Value::Object(session));
     }
     record.insert("sessions".into(), Value::Array(whole_sessions));
-    Ok(Some(record))
-}
-
-/// The whole record with this id, or `None` if there is none.
-pub async fn read_whole_json(
-    store: &dyn Store,
-    tenant: &str,
-    id: &str,
-) -> Result<Option<Map<String, Value>>, StoreError> {
-    match store.get_record(tenant, id).await? {
-        Some(row) => whole_json(store, tenant, &row).await,
-        None => Ok(None),
-    }
+    Ok(record)
 }
