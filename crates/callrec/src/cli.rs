@@ -247,18 +247,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     crate::report::spawn_report_preparation(store.clone());
     let config = api_config(&args).await?;
+    let state = AppState::new(store.clone(), config);
+    let config = &state.config;
     if config.retention.is_some() || config.log_retention.purges() {
         retention::spawn_purge(
             store.clone(),
             config.retention,
             config.log_retention,
             retention::PURGE_INTERVAL,
+            state.metrics.clone(),
         );
     }
     if let Some(after) = config.scrub_after {
-        crate::scrubbing::spawn_scrub(store.clone(), after, crate::scrubbing::SCRUB_INTERVAL);
+        crate::scrubbing::spawn_scrub(
+            store.clone(),
+            after,
+            crate::scrubbing::SCRUB_INTERVAL,
+            state.metrics.clone(),
+        );
     }
-    let state = AppState::new(store, config);
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -187,14 +187,17 @@ pub async fn purge_logs_once(
 }
 
 /// Purges records (when `retention` is set) and log rows (of the kinds `logs` purges) now and then every
-/// `interval`, until the process ends. A failed purge is logged and tried again at the next interval; what
-/// it could not delete stays hidden from readers all the same.
+/// `interval`, until the process ends, counting what it deletes in `metrics` (`callrec_purged_total`). A
+/// failed purge is logged and tried again at the next interval; what it could not delete stays hidden from
+/// readers all the same.
 pub fn spawn_purge(
     store: Arc<dyn Store>,
     retention: Option<Duration>,
     logs: LogRetention,
     interval: Duration,
+    metrics: Arc<crate::metrics::Metrics>,
 ) -> tokio::task::JoinHandle<()> {
+    const HELP: &str = "Records and log rows deleted past their retention period.";
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -204,6 +207,7 @@ pub fn spawn_purge(
                 match purge_once(store.as_ref(), retention).await {
                     Ok(0) => {}
                     Ok(n) => {
+                        metrics.count("callrec_purged_total", HELP, &[("kind", "callRecord")], n);
                         tracing::info!(records = n, "purged records past the retention period")
                     }
                     Err(e) => {
@@ -215,6 +219,7 @@ pub fn spawn_purge(
                 match purge_logs_once(store.as_ref(), &logs).await {
                     Ok(0) => {}
                     Ok(n) => {
+                        metrics.count("callrec_purged_total", HELP, &[("kind", "logRow")], n);
                         tracing::info!(rows = n, "purged log rows past their retention period")
                     }
                     Err(e) => {

@@ -245,12 +245,13 @@ pub async fn scrub_once(store: &dyn Store, after: Duration) -> Result<ScrubSumma
     Ok(summary)
 }
 
-/// Scrubs now and then every `interval`, until the process ends. A store that cannot scrub is logged
-/// once and left alone.
+/// Scrubs now and then every `interval`, until the process ends, counting what it scrubs in `metrics`
+/// (`callrec_scrubbed_total`). A failed pass is logged and tried again at the next interval.
 pub fn spawn_scrub(
     store: Arc<dyn Store>,
     after: Duration,
     interval: Duration,
+    metrics: Arc<crate::metrics::Metrics>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(interval);
@@ -259,16 +260,30 @@ pub fn spawn_scrub(
             ticker.tick().await;
             match scrub_once(store.as_ref(), after).await {
                 Ok(s) if s == ScrubSummary::default() => {}
-                Ok(s) => tracing::info!(
-                    records = s.records,
-                    log_rows = s.log_rows,
-                    names = s.names,
-                    skipped = s.skipped,
-                    "scrubbed personal data past the scrub period"
-                ),
+                Ok(s) => {
+                    const HELP: &str = "Records and log rows whose personal data was scrubbed.";
+                    metrics.count(
+                        "callrec_scrubbed_total",
+                        HELP,
+                        &[("kind", "callRecord")],
+                        s.records,
+                    );
+                    metrics.count(
+                        "callrec_scrubbed_total",
+                        HELP,
+                        &[("kind", "logRow")],
+                        s.log_rows,
+                    );
+                    tracing::info!(
+                        records = s.records,
+                        log_rows = s.log_rows,
+                        names = s.names,
+                        skipped = s.skipped,
+                        "scrubbed personal data past the scrub period"
+                    )
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "cannot scrub personal data past the scrub period");
-                    return;
+                    tracing::warn!(error = %e, "cannot scrub personal data past the scrub period; trying again later")
                 }
             }
         }

@@ -462,3 +462,73 @@ fn the_command_line_scrubs_on_import_and_refuses_bad_periods() {
         assert!(stderr.contains(complaint), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_served_store_is_scrubbed_and_purged_in_the_background_and_says_so_in_metrics() {
+    let server = scrubbing(None);
+    server.ingest(&pstn_call("old", 40));
+    server.ingest(&pstn_call("older", 50));
+    server.ingest(&pstn_call("recent", 3));
+    let spec = server.store_spec.clone();
+    let (mut child, base) = crate::support::spawn_serve(
+        &spec,
+        &[
+            "--auth",
+            "none",
+            "--scrub-after",
+            "28d",
+            "--retention",
+            "45d",
+        ],
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let get = |path: &str| -> (u16, String) {
+        let mut response = agent.get(format!("{base}{path}")).call().expect("request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let counter = |text: &str, name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}{{kind=\"callRecord\"}} ")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    // The first passes run as the server starts. The scrub may reach the record the purge deletes.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let metrics = loop {
+        let (_, text) = get("/metrics");
+        let scrubbed = counter(&text, "callrec_scrubbed_total");
+        let purged = counter(&text, "callrec_purged_total");
+        if scrubbed >= 1 && purged == 1 {
+            assert!(scrubbed <= 2, "{text}");
+            break text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no pass in 30 s: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        metrics.contains("# TYPE callrec_scrubbed_total counter"),
+        "{metrics}"
+    );
+    let (status, old) = get(&format!("{RECORDS}/old/participants_v2"));
+    assert_eq!(status, 200);
+    assert!(
+        !old.contains("+15553334444") && !old.contains("Grace Hopper"),
+        "{old}"
+    );
+    let (status, _) = get(&format!("{RECORDS}/older"));
+    assert_eq!(status, 404, "past the 45 days of retention");
+    let (_, recent) = get(&format!("{RECORDS}/recent/participants_v2"));
+    assert!(recent.contains("+15553334444"), "{recent}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
