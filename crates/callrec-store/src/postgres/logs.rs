@@ -44,6 +44,73 @@ fn kind_code(kind: LogKind) -> i16 {
     kind.code() as i16
 }
 
+/// The dial-out facts of PSTN rows of meeting dial-outs, gathered as columns for one `unnest` insert.
+#[derive(Default)]
+struct Dialouts<'a> {
+    tenant: Vec<&'a str>,
+    seq: Vec<i64>,
+    time: Vec<i64>,
+    /// user id, user principal name, user display name, usage location, destination context, currency.
+    text: [Vec<Option<&'a str>>; 6],
+    charge: Vec<i64>,
+    seconds: Vec<i64>,
+}
+
+impl<'a> Dialouts<'a> {
+    /// Adds the row's facts if it is a dial-out.
+    fn push(&mut self, tenant: &'a str, seq: i64, time: i64, facts: &'a LogFacts) {
+        let Some(d) = &facts.dialout else { return };
+        self.tenant.push(tenant);
+        self.seq.push(seq);
+        self.time.push(time);
+        for (column, value) in self.text.iter_mut().zip([
+            &facts.user_id,
+            &facts.user_principal_name,
+            &d.user_display_name,
+            &d.usage_location,
+            &d.destination_context,
+            &d.currency,
+        ]) {
+            column.push(value.as_deref());
+        }
+        self.charge.push(d.charge_nanos);
+        self.seconds.push(d.seconds);
+    }
+
+    async fn insert(self, tx: &Transaction<'_>) -> Result<(), TxError> {
+        if self.seq.is_empty() {
+            return Ok(());
+        }
+        let stmt = tx
+            .prepare_cached(
+                "INSERT INTO log_dialouts (tenant, seq, time, user_id, user_principal_name, \
+                 user_display_name, usage_location, destination_context, currency, charge_nanos, seconds) \
+                 SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[], $5::text[], \
+                 $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[], $11::int8[])",
+            )
+            .await?;
+        let t = &self.text;
+        tx.execute(
+            &stmt,
+            &[
+                &self.tenant,
+                &self.seq,
+                &self.time,
+                &t[0],
+                &t[1],
+                &t[2],
+                &t[3],
+                &t[4],
+                &t[5],
+                &self.charge,
+                &self.seconds,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+}
+
 async fn put_in(
     tx: &Transaction<'_>,
     tenant: &str,
@@ -119,49 +186,14 @@ async fn put_in(
         .await?;
     tx.execute(&stmt, &[&tenant, &seqs]).await?;
 
-    let mut d_seq = Vec::new();
-    let mut d_time = Vec::new();
-    let mut d_text: [Vec<Option<&str>>; 6] = Default::default();
-    let (mut d_charge, mut d_seconds) = (Vec::new(), Vec::new());
+    let mut dialouts = Dialouts::default();
     for &i in &kept {
         let r = &rows[i].row;
-        let Some(d) = &r.facts.dialout else { continue };
-        let Some(&(seq, _)) = stored.get(&(kind_code(r.kind), r.key.clone())) else {
-            continue;
-        };
-        d_seq.push(seq);
-        d_time.push(r.time.0);
-        for (column, value) in d_text.iter_mut().zip([
-            &r.facts.user_id,
-            &r.facts.user_principal_name,
-            &d.user_display_name,
-            &d.usage_location,
-            &d.destination_context,
-            &d.currency,
-        ]) {
-            column.push(value.as_deref());
+        if let Some(&(seq, _)) = stored.get(&(kind_code(r.kind), r.key.clone())) {
+            dialouts.push(tenant, seq, r.time.0, &r.facts);
         }
-        d_charge.push(d.charge_nanos);
-        d_seconds.push(d.seconds);
     }
-    if !d_seq.is_empty() {
-        let stmt = tx
-            .prepare_cached(
-                "INSERT INTO log_dialouts (tenant, seq, time, user_id, user_principal_name, user_display_name, \
-                 usage_location, destination_context, currency, charge_nanos, seconds) \
-                 SELECT $1, * FROM unnest($2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[], \
-                 $7::text[], $8::text[], $9::text[], $10::int8[], $11::int8[])",
-            )
-            .await?;
-        tx.execute(
-            &stmt,
-            &[
-                &tenant, &d_seq, &d_time, &d_text[0], &d_text[1], &d_text[2], &d_text[3],
-                &d_text[4], &d_text[5], &d_charge, &d_seconds,
-            ],
-        )
-        .await?;
-    }
+    dialouts.insert(tx).await?;
 
     // Outcomes in batch order: a key's first occurrence is created if the statement inserted it, every
     // later occurrence replaces the one before.
@@ -460,47 +492,11 @@ async fn scrub_in(
             .await?;
         tx.execute(&stmt, &[&tenant, &seq]).await?;
 
-        let mut d_tenant = Vec::new();
-        let mut d_seq = Vec::new();
-        let mut d_time = Vec::new();
-        let mut d_text: [Vec<Option<&str>>; 6] = Default::default();
-        let (mut d_charge, mut d_seconds) = (Vec::new(), Vec::new());
+        let mut dialouts = Dialouts::default();
         for (t, _, facts) in &rewritten {
-            let Some(d) = &facts.dialout else { continue };
-            d_tenant.push(t.tenant.as_str());
-            d_seq.push(t.seq);
-            d_time.push(t.time);
-            for (column, value) in d_text.iter_mut().zip([
-                &facts.user_id,
-                &facts.user_principal_name,
-                &d.user_display_name,
-                &d.usage_location,
-                &d.destination_context,
-                &d.currency,
-            ]) {
-                column.push(value.as_deref());
-            }
-            d_charge.push(d.charge_nanos);
-            d_seconds.push(d.seconds);
+            dialouts.push(&t.tenant, t.seq, t.time, facts);
         }
-        if !d_seq.is_empty() {
-            let stmt = tx
-                .prepare_cached(
-                    "INSERT INTO log_dialouts (tenant, seq, time, user_id, user_principal_name, \
-                     user_display_name, usage_location, destination_context, currency, charge_nanos, seconds) \
-                     SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[], $5::text[], \
-                     $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[], $11::int8[])",
-                )
-                .await?;
-            tx.execute(
-                &stmt,
-                &[
-                    &d_tenant, &d_seq, &d_time, &d_text[0], &d_text[1], &d_text[2], &d_text[3],
-                    &d_text[4], &d_text[5], &d_charge, &d_seconds,
-                ],
-            )
-            .await?;
-        }
+        dialouts.insert(tx).await?;
     }
     Ok(Some(taken.len() as u64))
 }

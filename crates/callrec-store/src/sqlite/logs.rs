@@ -178,14 +178,7 @@ fn purge(conn: &Connection, kind: LogKind, cutoff: Ticks, limit: u32) -> Result<
             })
             .map_err(backend)?;
         for seq in &seqs {
-            for sql in [
-                "DELETE FROM log_dialouts WHERE seq = ?1",
-                "DELETE FROM log_rows WHERE seq = ?1",
-            ] {
-                conn.prepare_cached(sql)
-                    .and_then(|mut s| s.execute([seq]))
-                    .map_err(backend)?;
-            }
+            delete_seq(conn, *seq)?;
         }
         deleted += seqs.len() as u64;
     }
@@ -283,6 +276,12 @@ fn delete(conn: &Connection, tenant: &str, kind: LogKind, key: &str) -> Result<b
         })
         .map_err(backend)?;
     let Some(seq) = seq else { return Ok(false) };
+    delete_seq(conn, seq)?;
+    Ok(true)
+}
+
+/// Deletes a stored row with its dial-out facts.
+fn delete_seq(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     for sql in [
         "DELETE FROM log_dialouts WHERE seq = ?1",
         "DELETE FROM log_rows WHERE seq = ?1",
@@ -291,7 +290,7 @@ fn delete(conn: &Connection, tenant: &str, kind: LogKind, key: &str) -> Result<b
             .and_then(|mut s| s.execute([seq]))
             .map_err(backend)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The column of `log_rows` (or `log_dialouts`) a filter column reads.

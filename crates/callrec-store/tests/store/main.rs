@@ -8,6 +8,7 @@
 mod backend;
 mod cases;
 mod logs;
+mod personal;
 mod postgres;
 mod quality;
 mod records;

@@ -875,69 +875,13 @@ mod enabled {
     /// a display name or a principal name; and a purge leaves no participant id behind.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn scrubbing_leaves_no_personal_text_in_plain_columns() {
-        use callrec_model::edm::Ticks;
-        use callrec_model::logs::{LogKind, check_log_row};
-        use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
-        use callrec_store::{LogStore, QualityStore};
-        use serde_json::{Value, json};
+        use crate::personal;
 
         let Some(backend) = PostgresBackend::new("scrub_plain_columns") else {
             return;
         };
         let store = backend.open_postgres().await;
-        let phone = "+15557654321";
-        let call = |id: &str, end: &str| {
-            json!({
-                "id": id, "version": 1, "type": "peerToPeer", "modalities": ["audio"],
-                "startDateTime": "2024-03-01T10:00:00Z", "endDateTime": end, "lastModifiedDateTime": end,
-                "organizer_v2": {"id": "user-a", "identity": {"user": {"id": "user-a", "displayName": "Ada Lovelace"}}},
-                "participants_v2": [
-                    {"id": "user-a", "identity": {"user": {"id": "user-a", "displayName": "Ada Lovelace"}}},
-                    {"id": phone, "identity": {"phone": {"id": phone, "displayName": "Front desk"}}}
-                ],
-                "sessions": [{
-                    "id": "s", "startDateTime": "2024-03-01T10:00:00Z", "endDateTime": end,
-                    "caller": {"@odata.type": "#microsoft.graph.callRecords.participantEndpoint",
-                               "identity": {"user": {"id": "user-a", "displayName": "Ada Lovelace"}}},
-                    "callee": {"@odata.type": "#microsoft.graph.callRecords.participantEndpoint",
-                               "identity": {"phone": {"id": phone}}},
-                    "segments": [{"id": "g", "startDateTime": "2024-03-01T10:00:00Z", "endDateTime": end,
-                        "media": [{"label": "main-audio", "streams": [
-                            {"streamDirection": "callerToCallee", "averageJitter": "PT0.010S"},
-                            {"streamDirection": "calleeToCaller", "averageJitter": "PT0.010S"}]}]}]
-                }]
-            })
-        };
-        let prepare = |v: Value| {
-            let Value::Object(map) = v else {
-                unreachable!()
-            };
-            callrec_model::prepare::prepare(map)
-        };
-        let records = [
-            call("a", "2024-03-01T10:10:00Z"),
-            call("b", "2024-03-01T11:10:00Z"),
-        ];
-        store
-            .put_records(
-                "t",
-                records.iter().cloned().map(prepare).collect(),
-                WriteCondition::NewerVersion,
-            )
-            .await
-            .unwrap();
-        let row = json!({
-            "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
-            "id": "row-1", "userId": "user-a", "userPrincipalName": "ada@contoso.com",
-            "userDisplayName": "Ada Lovelace", "startDateTime": "2024-03-01T10:00:00Z",
-            "callType": "conf_out", "callerNumber": phone, "calleeNumber": "+15550000000",
-            "duration": 60, "charge": 0.5, "connectionCharge": 0.0, "currency": "USD"
-        });
-        store
-            .put_log_rows("t", vec![check_log_row(None, row).unwrap().row])
-            .await
-            .unwrap();
-
+        let records = personal::write(&store).await;
         let client = backend.connect().await;
         let plain_text = || async {
             let mut out: Vec<String> = Vec::new();
@@ -955,62 +899,18 @@ mod enabled {
             }
             out
         };
-        let personal = |texts: &[String]| -> Vec<String> {
-            texts
-                .iter()
-                .filter(|t| {
-                    ["+1555", "Ada Lovelace", "ada@contoso.com", "Front desk"]
-                        .iter()
-                        .any(|p| t.contains(p))
-                })
-                .cloned()
-                .collect()
-        };
         let before = plain_text().await;
         assert!(
-            personal(&before).len() >= 4,
+            personal::personal(&before).len() >= 4,
             "the fixture writes personal text: {before:?}"
         );
-
-        let cutoff = Ticks::from_unix_seconds(1_709_300_000); // 2024-03-01T13:33:20Z
-        let keys = store.records_to_scrub(cutoff, 10).await.unwrap();
-        assert_eq!(keys.len(), 2);
-        for key in keys {
-            let record = records.iter().find(|r| r["id"] == key.id).unwrap();
-            let mut json = record.clone();
-            let mut make = || "00000000-0000-4000-8000-0000000000aa".to_owned();
-            scrub_record(
-                json.as_object_mut().unwrap(),
-                &mut Pseudonyms::new(&mut make),
-            );
-            let mut prepared = prepare(json);
-            prepared.scrubbed = true;
-            let outcome = store
-                .put_records(&key.tenant, vec![prepared], WriteCondition::Scrubbing)
-                .await
-                .unwrap();
-            assert_eq!(
-                outcome,
-                [PutOutcome::Replaced {
-                    previous_version: 1
-                }]
-            );
-        }
-        let scrubber: callrec_store::logs::LogScrubber = Arc::new(scrub_log_row_body);
-        assert_eq!(
-            store
-                .scrub_log_rows_before(cutoff, 10, scrubber)
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            store.forget_names_before(cutoff).await.unwrap(),
-            0,
-            "labels live in the stream rows, rewritten with the records"
-        );
+        personal::scrub(&store, &records).await;
         let after = plain_text().await;
-        assert_eq!(personal(&after), Vec::<String>::new(), "{after:?}");
+        assert_eq!(
+            personal::personal(&after),
+            Vec::<String>::new(),
+            "{after:?}"
+        );
         let streams: i64 = client
             .query_one("SELECT count(*) FROM quality_streams", &[])
             .await
@@ -1019,14 +919,7 @@ mod enabled {
         assert!(streams > 0, "the streams stay");
 
         // A purge of everything leaves no participant id behind.
-        assert_eq!(store.purge_ended_before(cutoff, 10).await.unwrap(), 2);
-        assert_eq!(
-            store
-                .purge_log_rows_before(LogKind::PstnCall, cutoff, 10)
-                .await
-                .unwrap(),
-            1
-        );
+        personal::purge(&store).await;
         for table in [
             "record_participants",
             "participants",

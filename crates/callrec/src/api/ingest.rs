@@ -275,10 +275,16 @@ pub async fn bulk_import(
         |_| {},
     )
     .await
-    .map_err(|e| match e.downcast::<std::io::Error>() {
-        Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
-        Err(other) => ApiError::internal(other),
-    })?;
+    .map_err(import_error)?;
     let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
     Ok(wire::json_response(StatusCode::OK, body, None))
+}
+
+/// Why an import of a request body failed: the body could not be read (a client's error), or the store
+/// failed (the server's).
+pub fn import_error(e: anyhow::Error) -> ApiError {
+    match e.downcast::<std::io::Error>() {
+        Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
+        Err(other) => ApiError::internal(other),
+    }
 }

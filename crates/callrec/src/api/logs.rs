@@ -563,10 +563,7 @@ pub async fn bulk_import(
         |_| {},
     )
     .await
-    .map_err(|e| match e.downcast::<std::io::Error>() {
-        Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
-        Err(other) => ApiError::internal(other),
-    })?;
+    .map_err(super::ingest::import_error)?;
     let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
     Ok(wire::json_response(StatusCode::OK, body, None))
 }

@@ -147,13 +147,7 @@ fn log_rows_past_their_kind_s_period_are_gone_for_readers_and_purged() {
         direct_routing_row("dr-old", 40, "rec-1"),
         direct_routing_row("dr-new", 10, "rec-1"),
     ];
-    let body: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    let reply = server.send(
-        "POST",
-        "/callrec/import",
-        &body,
-        &[("content-type", "application/x-ndjson")],
-    );
+    let reply = server.post_ndjson("/callrec/import", &rows);
     assert_eq!(reply.status, 200, "{}", reply.text);
     let (from, to) = (&days_ago(60)[..10], &days_ago(-1)[..10]);
     let calls = |function: &str, version: &str| {
@@ -201,13 +195,7 @@ fn log_rows_past_their_kind_s_period_are_gone_for_readers_and_purged() {
 
     // A period for direct routing hides its rows from the record link too.
     let short = keeping_logs("directRoutingCall=20d");
-    let body: String = rows[2..].iter().map(|r| format!("{r}\n")).collect();
-    short.send(
-        "POST",
-        "/callrec/import",
-        &body,
-        &[("content-type", "application/x-ndjson")],
-    );
+    short.ingest_bulk(&rows[2..]);
     let linked = short
         .get("/callrec/callRecords/rec-1/directRoutingCalls")
         .json();

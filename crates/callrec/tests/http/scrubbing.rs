@@ -286,13 +286,7 @@ fn records_and_rows_past_the_period_are_scrubbed_on_their_way_in() {
         Value::Null,
         "the answer shows what was stored"
     );
-    let bulk = format!("{}\n{}\n", row("old-bulk", 35), row("new-row", 2));
-    let reply = server.send(
-        "POST",
-        "/callrec/import",
-        &bulk,
-        &[("content-type", "application/x-ndjson")],
-    );
+    let reply = server.post_ndjson("/callrec/import", &[row("old-bulk", 35), row("new-row", 2)]);
     assert_eq!(reply.status, 200, "{}", reply.text);
     let from = &days_ago(60)[..10];
     let to = &days_ago(-1)[..10];
@@ -339,13 +333,7 @@ fn the_background_pass_scrubs_log_rows_and_the_dial_out_report_loses_names() {
             "usageCountryCode": "US", "destinationContext": "Domestic"
         })
     };
-    let body = format!("{}\n{}\n", row("a", 40), row("b", 30));
-    let reply = server.send(
-        "POST",
-        "/callrec/import",
-        &body,
-        &[("content-type", "application/x-ndjson")],
-    );
+    let reply = server.post_ndjson("/callrec/import", &[row("a", 40), row("b", 30)]);
     assert_eq!(reply.status, 200, "{}", reply.text);
     let summary = server
         .runtime

@@ -233,18 +233,23 @@ impl TestServer {
         );
     }
 
-    /// Ingests many records through the bulk endpoint.
+    /// Ingests many records (or log rows) through the bulk endpoint and returns its summary.
     #[track_caller]
     pub fn ingest_bulk(&self, records: &[Value]) -> Value {
-        let body: String = records.iter().map(|r| format!("{r}\n")).collect();
-        let reply = self.send(
-            "POST",
-            "/callrec/import",
-            &body,
-            &[("content-type", "application/x-ndjson")],
-        );
+        let reply = self.post_ndjson("/callrec/import", records);
         assert_eq!(reply.status, 200, "bulk import: {}", reply.text);
         reply.json()
+    }
+
+    /// POSTs these values as NDJSON, one a line.
+    pub fn post_ndjson(&self, path: &str, lines: &[Value]) -> Reply {
+        let body: String = lines.iter().map(|r| format!("{r}\n")).collect();
+        self.send(
+            "POST",
+            path,
+            &body,
+            &[("content-type", "application/x-ndjson")],
+        )
     }
 }
 
