@@ -38,6 +38,17 @@ fn generated(records: u64, ended_days_ago: i64) -> Vec<Value> {
         .collect()
 }
 
+/// Runs one scrub pass over the server's store with a period of `days`.
+fn scrub_pass(server: &TestServer, days: u64) -> callrec::scrubbing::ScrubSummary {
+    server
+        .runtime
+        .block_on(callrec::scrubbing::scrub_once(
+            server.store.as_ref(),
+            Duration::from_secs(days * DAY as u64),
+        ))
+        .unwrap()
+}
+
 fn end_of(record: &Value) -> i64 {
     let text = record["endDateTime"].as_str().unwrap();
     callrec_model::edm::parse_date_time_offset(text)
@@ -132,13 +143,7 @@ fn the_background_pass_scrubs_old_records_and_keeps_their_quality() {
         .map(|r| served(&server, r["id"].as_str().unwrap()))
         .collect();
 
-    let summary = server
-        .runtime
-        .block_on(callrec::scrubbing::scrub_once(
-            server.store.as_ref(),
-            Duration::from_secs(20 * DAY as u64),
-        ))
-        .unwrap();
+    let summary = scrub_pass(&server, 20);
     let cutoff = Ticks::now().to_unix_seconds() - 20 * DAY;
     let old = records.iter().filter(|r| end_of(r) < cutoff).count() as u64;
     assert!(old > 40 && old < 140, "both sides of the cutoff: {old}");
@@ -184,13 +189,7 @@ fn the_background_pass_scrubs_old_records_and_keeps_their_quality() {
         "users keep their ids and streams"
     );
     // A second pass has nothing left to do.
-    let again = server
-        .runtime
-        .block_on(callrec::scrubbing::scrub_once(
-            server.store.as_ref(),
-            Duration::from_secs(20 * DAY as u64),
-        ))
-        .unwrap();
+    let again = scrub_pass(&server, 20);
     assert_eq!((again.records, again.log_rows), (0, 0));
 }
 
@@ -335,13 +334,7 @@ fn the_background_pass_scrubs_log_rows_and_the_dial_out_report_loses_names() {
     };
     let reply = server.post_ndjson("/callrec/import", &[row("a", 40), row("b", 30)]);
     assert_eq!(reply.status, 200, "{}", reply.text);
-    let summary = server
-        .runtime
-        .block_on(callrec::scrubbing::scrub_once(
-            server.store.as_ref(),
-            Duration::from_secs(28 * DAY as u64),
-        ))
-        .unwrap();
+    let summary = scrub_pass(&server, 28);
     assert_eq!(summary.log_rows, 2);
     let from = &days_ago(60)[..10];
     let to = &days_ago(-1)[..10];
