@@ -148,7 +148,7 @@ async fn main() -> anyhow::Result<()> {
     let raw: Vec<Value> = (0..args.records)
         .map(|i| Value::Object(generator.record(i)))
         .collect();
-    let cutoff = callrec::scrubbing::cutoff(SCRUB_AFTER);
+    let cutoff = callrec::retention::ago(SCRUB_AFTER);
     let old = raw
         .iter()
         .filter(|r| {
@@ -209,7 +209,7 @@ async fn main() -> anyhow::Result<()> {
         store.put_log_rows(TENANT, chunk.to_vec()).await?;
     }
     let log_ingest_rate = rows.len() as f64 / started.elapsed().as_secs_f64();
-    let log_cutoff = callrec::scrubbing::cutoff(Duration::from_secs(30 * DAY as u64));
+    let log_cutoff = callrec::retention::ago(Duration::from_secs(30 * DAY as u64));
     let old_rows = rows.iter().filter(|r| r.time < log_cutoff).count();
     let started = Instant::now();
     let scrubbed_rows =

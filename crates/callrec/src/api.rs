@@ -18,9 +18,9 @@ use callrec_store::Store;
 
 use crate::auth::{self, Authenticator};
 use crate::faults::{self, FaultSettings, Faults};
+use crate::ingest::IngestOptions;
 use crate::notify::{Notifier, NotifyConfig};
 use crate::retention::{LogRetention, VisibleRecords};
-use crate::scrubbing::IngestOptions;
 use crate::throttle::{self, Limits, Throttle};
 
 pub mod body;

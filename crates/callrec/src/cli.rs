@@ -472,7 +472,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         Some(text) => crate::scrubbing::parse_scrub_after(text).map_err(anyhow::Error::msg)?,
         None => None,
     };
-    let options = crate::scrubbing::IngestOptions::scrubbing_after(scrub_after);
+    let options = ingest::IngestOptions::scrubbing_after(scrub_after);
     let store = storage::open(&args.store).await?;
     let started = Instant::now();
     let mut total = IngestSummary::default();

@@ -7,15 +7,33 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
+use std::time::Duration;
 
+use callrec_model::edm::Ticks;
 use callrec_model::prepare::{PreparedRecord, prepare};
 use callrec_model::validate::validate_call_record;
 use callrec_store::{PutOutcome, Store, WriteCondition};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use crate::scrubbing::IngestOptions;
 use crate::scrubbing::scrub_incoming_record;
+
+/// How ingestion treats what it stores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestOptions {
+    /// Records whose call ended before this instant, and log rows older than it, are scrubbed before
+    /// they are stored ([`crate::scrubbing`]).
+    pub scrub_before: Option<Ticks>,
+}
+
+impl IngestOptions {
+    /// Options for an ingestion starting now under this scrub period.
+    pub fn scrubbing_after(after: Option<Duration>) -> Self {
+        IngestOptions {
+            scrub_before: after.map(crate::retention::ago),
+        }
+    }
+}
 
 /// Records per write transaction and per preparation task.
 const BATCH_RECORDS: usize = 1000;

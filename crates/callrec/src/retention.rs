@@ -85,7 +85,7 @@ impl LogRetention {
 
     /// The oldest instant a row of this kind may have to be seen now.
     pub fn oldest(&self, kind: LogKind) -> Option<Ticks> {
-        self.period(kind).map(|p| ticks_ago(Ticks::now(), p))
+        self.period(kind).map(ago)
     }
 
     /// Where a range read of this kind may start now: `from`, or later when older rows are past
@@ -147,19 +147,31 @@ impl LogRetention {
     }
 }
 
-/// Deletes every record whose call ended longer ago than `retention`, a batch at a time; returns how many.
-pub async fn purge_once(store: &dyn Store, retention: Duration) -> Result<u64, StoreError> {
-    let cutoff = ticks_ago(Ticks::now(), retention);
+/// Calls `batch` until it handles less than `limit`, letting readers and writers in between calls;
+/// returns the total handled. Purges and scrubs go a batch at a time so that none holds the writer long.
+pub async fn in_batches<F, Fut>(limit: u32, mut batch: F) -> Result<u64, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<u64, StoreError>>,
+{
     let mut total = 0;
     loop {
-        let deleted = store.purge_ended_before(cutoff, PURGE_BATCH).await?;
-        total += deleted;
-        if deleted < u64::from(PURGE_BATCH) {
+        let handled = batch().await?;
+        total += handled;
+        if handled < u64::from(limit) {
             return Ok(total);
         }
-        // Let readers and writers in between batches.
         tokio::task::yield_now().await;
     }
+}
+
+/// Deletes every record whose call ended longer ago than `retention`, a batch at a time; returns how many.
+pub async fn purge_once(store: &dyn Store, retention: Duration) -> Result<u64, StoreError> {
+    let cutoff = ago(retention);
+    in_batches(PURGE_BATCH, || {
+        store.purge_ended_before(cutoff, PURGE_BATCH)
+    })
+    .await
 }
 
 /// Deletes every log row older than its kind's period, a batch at a time; returns how many.
@@ -169,18 +181,11 @@ pub async fn purge_logs_once(
 ) -> Result<u64, StoreError> {
     let mut total = 0;
     for kind in LogKind::ALL.into_iter().filter(|k| k.is_stored()) {
-        let Some(cutoff) = retention.oldest(kind) else {
-            continue;
-        };
-        loop {
-            let deleted = store
-                .purge_log_rows_before(kind, cutoff, PURGE_BATCH)
-                .await?;
-            total += deleted;
-            if deleted < u64::from(PURGE_BATCH) {
-                break;
-            }
-            tokio::task::yield_now().await;
+        if let Some(cutoff) = retention.oldest(kind) {
+            total += in_batches(PURGE_BATCH, || {
+                store.purge_log_rows_before(kind, cutoff, PURGE_BATCH)
+            })
+            .await?;
         }
     }
     Ok(total)
@@ -240,6 +245,11 @@ pub fn parse_retention(s: &str) -> Result<Option<Duration>, String> {
         .filter(|d| !d.is_zero())
         .map(Some)
         .ok_or_else(|| format!("'{s}' is not a retention period like 30d, 12h or forever"))
+}
+
+/// The instant `d` before now.
+pub fn ago(d: Duration) -> Ticks {
+    ticks_ago(Ticks::now(), d)
 }
 
 fn ticks_ago(now: Ticks, d: Duration) -> Ticks {

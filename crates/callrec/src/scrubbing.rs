@@ -4,7 +4,7 @@
 //! What goes and what stays is [`callrec_model::scrub`]'s. Here it is applied twice:
 //!
 //! - on the way in: a record whose call ended before the cutoff, or a log row older than it, is scrubbed
-//!   before it is stored ([`IngestOptions`]), so re-importing an archive brings no personal data back;
+//!   before it is stored ([`IngestOptions::scrub_before`]), so re-importing an archive brings no personal data back;
 //! - in the background: [`scrub_once`] rewrites, a batch at a time, the records and log rows that have
 //!   grown older than the period since they were stored, then lets the store forget the user names only
 //!   scrubbed records carried. A record is read whole, scrubbed, prepared again and written back with
@@ -14,7 +14,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use callrec_model::edm::Ticks;
 use callrec_model::logs::PreparedLogRow;
 use callrec_model::prepare::{PreparedRecord, prepare};
 use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
@@ -22,6 +21,7 @@ use callrec_store::logs::LogScrubber;
 use callrec_store::{PutOutcome, RecordKey, RecordWithChildren, Store, StoreError, WriteCondition};
 use serde_json::{Map, Value};
 
+use crate::ingest::IngestOptions;
 use crate::whole::{WHOLE, assemble_found};
 
 /// Records read and written back per store call.
@@ -31,23 +31,6 @@ pub const LOG_SCRUB_BATCH: u32 = 500;
 /// How often the background scrub runs.
 pub const SCRUB_INTERVAL: Duration = Duration::from_secs(600);
 
-/// How ingestion treats what it stores.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct IngestOptions {
-    /// Records whose call ended before this instant, and log rows older than it, are scrubbed before
-    /// they are stored.
-    pub scrub_before: Option<Ticks>,
-}
-
-impl IngestOptions {
-    /// Options for an ingestion starting now under this scrub period.
-    pub fn scrubbing_after(after: Option<Duration>) -> Self {
-        IngestOptions {
-            scrub_before: after.map(cutoff),
-        }
-    }
-}
-
 /// `28d`, `12h`, `90m`..., or `never` (`None`: personal data is kept).
 pub fn parse_scrub_after(s: &str) -> Result<Option<Duration>, String> {
     if s.eq_ignore_ascii_case("never") || s.eq_ignore_ascii_case("off") {
@@ -56,12 +39,6 @@ pub fn parse_scrub_after(s: &str) -> Result<Option<Duration>, String> {
     crate::throttle::parse_duration(s)
         .map(Some)
         .ok_or_else(|| format!("'{s}' is not a scrub period like 28d, 12h or never"))
-}
-
-/// The instant `after` ago.
-pub fn cutoff(after: Duration) -> Ticks {
-    let ticks = i64::try_from(after.as_nanos() / 100).unwrap_or(i64::MAX);
-    Ticks(Ticks::now().0.saturating_sub(ticks))
 }
 
 /// A fresh random pseudonym, shaped like the ids it replaces.
@@ -181,7 +158,7 @@ async fn scrub_and_prepare(
 /// Scrubs everything that ended (or happened) longer ago than `after`: records, then log rows, then the
 /// user names only scrubbed records carried.
 pub async fn scrub_once(store: &dyn Store, after: Duration) -> Result<ScrubSummary, StoreError> {
-    let cutoff = cutoff(after);
+    let cutoff = crate::retention::ago(after);
     let mut summary = ScrubSummary::default();
     let mut records_done = false;
     loop {
@@ -229,16 +206,10 @@ pub async fn scrub_once(store: &dyn Store, after: Duration) -> Result<ScrubSumma
         tokio::task::yield_now().await;
     }
     let scrubber: LogScrubber = Arc::new(scrub_log_row_body);
-    loop {
-        let n = store
-            .scrub_log_rows_before(cutoff, LOG_SCRUB_BATCH, scrubber.clone())
-            .await?;
-        summary.log_rows += n;
-        if n < u64::from(LOG_SCRUB_BATCH) {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    summary.log_rows = crate::retention::in_batches(LOG_SCRUB_BATCH, || {
+        store.scrub_log_rows_before(cutoff, LOG_SCRUB_BATCH, scrubber.clone())
+    })
+    .await?;
     if records_done {
         summary.names = store.forget_names_before(cutoff).await?;
     }

@@ -1264,23 +1264,9 @@ fn ending(id: &str, end: i64) -> Spec {
     spec
 }
 
-/// What scrubbing writes for a record: its JSON with the personal data removed, prepared again.
+/// What scrubbing writes for a record.
 fn scrubbed(spec: &Spec) -> callrec_model::prepare::PreparedRecord {
-    use callrec_model::scrub::{Pseudonyms, scrub_record};
-    let mut json = spec.json();
-    let mut n = 0;
-    let mut make = || {
-        n += 1;
-        format!("00000000-0000-4000-8000-{n:012}")
-    };
-    let mut pseudonyms = Pseudonyms::new(&mut make);
-    scrub_record(json.as_object_mut().unwrap(), &mut pseudonyms);
-    let serde_json::Value::Object(map) = json else {
-        unreachable!()
-    };
-    let mut prepared = callrec_model::prepare::prepare(map);
-    prepared.scrubbed = true;
-    prepared
+    crate::records::scrubbed(spec.json())
 }
 
 pub async fn purge_deletes_what_ended_before(backend: &dyn Backend) {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use callrec_model::edm::Ticks;
 use callrec_model::logs::{LogKind, check_log_row};
 use callrec_model::prepare::{PreparedRecord, prepare};
-use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
+use callrec_model::scrub::scrub_log_row_body;
 use callrec_store::{PutOutcome, Store, WriteCondition};
 use serde_json::{Value, json};
 
@@ -90,14 +90,8 @@ pub async fn scrub(store: &dyn Store, records: &[Value]) {
     let keys = store.records_to_scrub(CUTOFF, 10).await.unwrap();
     assert_eq!(keys.len(), records.len());
     for key in keys {
-        let mut json = records.iter().find(|r| r["id"] == key.id).unwrap().clone();
-        let mut make = || "00000000-0000-4000-8000-0000000000aa".to_owned();
-        scrub_record(
-            json.as_object_mut().unwrap(),
-            &mut Pseudonyms::new(&mut make),
-        );
-        let mut record = prepared(json);
-        record.scrubbed = true;
+        let json = records.iter().find(|r| r["id"] == key.id).unwrap().clone();
+        let record = crate::records::scrubbed(json);
         let outcome = store
             .put_records(&key.tenant, vec![record], WriteCondition::Scrubbing)
             .await

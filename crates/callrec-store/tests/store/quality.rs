@@ -617,7 +617,6 @@ fn named_call(id: &str, end: i64, caller: &str, callee: &str) -> Value {
 /// Once the records that ended before a cutoff are scrubbed, a user seen only in them loses the name
 /// the reports showed, and keeps its streams; a user also seen later keeps it.
 pub async fn scrubbing_forgets_user_names(backend: &dyn Backend) {
-    use callrec_model::scrub::{Pseudonyms, scrub_record};
     let store = backend.open().await;
     let cutoff = EPOCH + DAY;
     let old = named_call("old", cutoff - 3600, "only-old", "both");
@@ -649,14 +648,7 @@ pub async fn scrubbing_forgets_user_names(backend: &dyn Backend) {
     assert_eq!(before["only-old"].0.as_deref(), Some("Name of only-old"));
     assert_eq!(before.len(), 3);
 
-    let mut scrubbed = old;
-    let mut make = || "00000000-0000-4000-8000-000000000001".to_owned();
-    scrub_record(
-        scrubbed.as_object_mut().unwrap(),
-        &mut Pseudonyms::new(&mut make),
-    );
-    let mut scrubbed = prepared(scrubbed);
-    scrubbed.scrubbed = true;
+    let scrubbed = crate::records::scrubbed(old);
     store
         .put_records(T, vec![scrubbed], WriteCondition::Scrubbing)
         .await

@@ -89,6 +89,27 @@ impl Spec {
     }
 }
 
+/// What scrubbing writes for a record: its JSON with the personal data removed (phone ids replaced by
+/// numbered GUIDs), prepared again and marked scrubbed.
+pub fn scrubbed(mut json: Value) -> PreparedRecord {
+    use callrec_model::scrub::{Pseudonyms, scrub_record};
+    let mut n = 0;
+    let mut make = || {
+        n += 1;
+        format!("00000000-0000-4000-8000-{n:012}")
+    };
+    scrub_record(
+        json.as_object_mut().expect("a record is an object"),
+        &mut Pseudonyms::new(&mut make),
+    );
+    let Value::Object(map) = json else {
+        unreachable!("a record is an object")
+    };
+    let mut prepared = prepare(map);
+    prepared.scrubbed = true;
+    prepared
+}
+
 /// The value of a property of a stored head.
 pub fn head_property(head: &[u8], key: &str) -> Value {
     let head: Value = serde_json::from_slice(head).expect("a stored head is JSON");

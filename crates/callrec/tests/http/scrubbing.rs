@@ -229,6 +229,19 @@ fn pstn_call(id: &str, days: i64) -> Value {
     })
 }
 
+/// A PSTN row of Grace Hopper's from `days` ago, with her names and both numbers.
+fn grace_row(id: &str, days: i64, call_type: &str, duration: u32) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
+        "id": id, "userId": "7d3b5c2e-0000-4000-8000-000000000001",
+        "userPrincipalName": "grace@contoso.com", "userDisplayName": "Grace Hopper",
+        "startDateTime": days_ago(days), "endDateTime": days_ago(days),
+        "callType": call_type, "callerNumber": "+15551112222", "calleeNumber": "+15553334444",
+        "duration": duration, "charge": 0.25, "connectionCharge": 0.0, "currency": "USD",
+        "usageCountryCode": "US", "destinationContext": "Domestic"
+    })
+}
+
 #[test]
 fn records_and_rows_past_the_period_are_scrubbed_on_their_way_in() {
     let server = scrubbing(Some(Duration::from_secs(28 * DAY as u64)));
@@ -267,16 +280,7 @@ fn records_and_rows_past_the_period_are_scrubbed_on_their_way_in() {
     assert_eq!(report["totals"]["streams"], 4, "{report}");
 
     // Log rows: an old row loses its numbers and names as it is stored; a bulk import does the same.
-    let row = |id: &str, days: i64| {
-        json!({
-            "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
-            "id": id, "userId": "7d3b5c2e-0000-4000-8000-000000000001",
-            "userPrincipalName": "grace@contoso.com", "userDisplayName": "Grace Hopper",
-            "startDateTime": days_ago(days), "endDateTime": days_ago(days),
-            "callType": "user_out", "callerNumber": "+15551112222", "calleeNumber": "+15553334444",
-            "duration": 120, "charge": 0.1, "currency": "USD"
-        })
-    };
+    let row = |id: &str, days: i64| grace_row(id, days, "user_out", 120);
     let reply = server.post("/callrec/logs", &row("old-row", 40));
     assert_eq!(reply.status, 201, "{}", reply.text);
     let body = reply.json();
@@ -321,17 +325,7 @@ fn records_and_rows_past_the_period_are_scrubbed_on_their_way_in() {
 #[test]
 fn the_background_pass_scrubs_log_rows_and_the_dial_out_report_loses_names() {
     let server = scrubbing(None);
-    let row = |id: &str, days: i64| {
-        json!({
-            "@odata.type": "#microsoft.graph.callRecords.pstnCallLogRow",
-            "id": id, "userId": "7d3b5c2e-0000-4000-8000-000000000001",
-            "userPrincipalName": "grace@contoso.com", "userDisplayName": "Grace Hopper",
-            "startDateTime": days_ago(days), "endDateTime": days_ago(days),
-            "callType": "conf_out", "callerNumber": "+15551112222", "calleeNumber": "+15553334444",
-            "duration": 60, "charge": 0.25, "connectionCharge": 0.0, "currency": "USD",
-            "usageCountryCode": "US", "destinationContext": "Domestic"
-        })
-    };
+    let row = |id: &str, days: i64| grace_row(id, days, "conf_out", 60);
     let reply = server.post_ndjson("/callrec/import", &[row("a", 40), row("b", 30)]);
     assert_eq!(reply.status, 200, "{}", reply.text);
     let summary = scrub_pass(&server, 28);
