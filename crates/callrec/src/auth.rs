@@ -3,32 +3,28 @@
 //!
 //! Graph never answers without a token, and a client tested against callrec should meet the same
 //! refusals: 401 with `WWW-Authenticate` for a missing or bad token, 403 for a good token without the
-//! permission. The [`authenticate`] middleware checks the token once per request and leaves a [`Caller`]
-//! in the request's extensions; handlers take the [`Caller`] as an extractor and act for its tenant only,
-//! which is what keeps tenants apart. With authentication off (`--auth none`) every request acts for the
+//! permission. The edge's authentication middleware (`http::auth`) checks the token once per request
+//! with an [`Authenticator`] and hands handlers the [`Caller`], who act for its tenant only, which is
+//! what keeps tenants apart. With authentication off (`--auth none`) every request acts for the
 //! one configured default tenant with every permission.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
 use serde::{Deserialize, Serialize};
-
-use crate::api::error::codes;
-use crate::api::{ApiError, AppState};
 
 pub mod keys;
 pub mod permissions;
 
 pub use keys::JwksSource;
 pub use permissions::{CALL_RECORDS_READ, CALL_RECORDS_WRITE, PSTN_CALLS_READ, Resource};
+
+/// The tenant that owns everything written and read while authentication is off, unless
+/// `--default-tenant` names another.
+pub const DEFAULT_TENANT: &str = "dc368399-474c-4d40-900c-6265431fd81f";
 
 /// The audiences a Graph token carries, accepted when no `--audience` is configured.
 pub const GRAPH_AUDIENCES: [&str; 3] = [
@@ -39,9 +35,6 @@ pub const GRAPH_AUDIENCES: [&str; 3] = [
 
 /// Clock skew allowed on `exp` and `nbf`, as the identity platform's own validators allow.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(300);
-
-/// Graph's challenge, with the RFC 6750 error attributes added when a token was presented.
-const CHALLENGE: &str = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"";
 
 /// The caller of a request: the tenant whose data it may touch, its application, and its roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,21 +61,6 @@ impl Caller {
     pub fn may(&self, resource: &Resource) -> bool {
         let accepted = resource.accepted_roles();
         accepted.is_empty() || self.roles.iter().any(|r| accepted.contains(&r.as_str()))
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Caller {
-    type Rejection = ApiError;
-
-    /// Fails closed: a request that reached a handler without passing [`authenticate`] acts for nobody.
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Caller>().cloned().ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                codes::INVALID_AUTHENTICATION_TOKEN,
-                "Access token is empty.",
-            )
-        })
     }
 }
 
@@ -290,9 +268,13 @@ impl Authenticator {
         self.rsa.as_ref().is_some_and(keys::KeyRing::refresh)
     }
 
-    /// Checks the request's `Authorization` header, fetching the keys again once on an unknown `kid`.
-    pub async fn authenticate(self: &Arc<Self>, headers: &HeaderMap) -> Result<Caller, TokenError> {
-        let token = bearer_token(headers)?.to_owned();
+    /// Checks the value of a request's `Authorization` header, fetching the keys again once on an
+    /// unknown `kid`.
+    pub async fn authenticate(
+        self: &Arc<Self>,
+        authorization: Option<&[u8]>,
+    ) -> Result<Caller, TokenError> {
+        let token = bearer_token(authorization)?.to_owned();
         match self.verify(&token) {
             Err(TokenError::UnknownKey) => {
                 let me = Arc::clone(self);
@@ -310,11 +292,14 @@ impl Authenticator {
     }
 }
 
-fn bearer_token(headers: &HeaderMap) -> Result<&str, TokenError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
+/// The token of an `Authorization: Bearer <token>` header value.
+fn bearer_token(authorization: Option<&[u8]>) -> Result<&str, TokenError> {
+    let Some(value) = authorization else {
         return Err(TokenError::Missing);
     };
-    let value = value.to_str().map_err(|_| TokenError::NotBearer)?.trim();
+    let value = std::str::from_utf8(value)
+        .map_err(|_| TokenError::NotBearer)?
+        .trim();
     let (scheme, token) = value.split_once(' ').ok_or(TokenError::NotBearer)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(TokenError::NotBearer);
@@ -339,76 +324,6 @@ fn raw_header(token: &str) -> Result<RawHeader, TokenError> {
         .map_err(|_| TokenError::Malformed("its header is not base64url".to_owned()))?;
     serde_json::from_slice(&bytes)
         .map_err(|_| TokenError::Malformed("its header is not a JOSE header".to_owned()))
-}
-
-/// The middleware in front of every route: checks the token (when authentication is on), refuses a
-/// caller without the permission the resource needs, and leaves the [`Caller`] for the handlers.
-pub async fn authenticate(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let resource = Resource::of(request.method(), request.uri().path());
-    let caller = match &state.config.auth {
-        None => Caller::operator(&state.config.default_tenant),
-        Some(_) if resource == Resource::Public => return next.run(request).await,
-        Some(auth) => match auth.authenticate(request.headers()).await {
-            Ok(caller) => caller,
-            Err(e) => return refuse_unread(request.headers(), unauthorized(&e)),
-        },
-    };
-    if !caller.may(&resource) {
-        return refuse_unread(request.headers(), forbidden(&resource));
-    }
-    request.extensions_mut().insert(caller);
-    next.run(request).await
-}
-
-/// Closes the connection after answering a request whose body was not read: the unread bytes would
-/// otherwise be taken for the next request on the connection, and clients reusing it would fail.
-pub fn refuse_unread(request_headers: &HeaderMap, mut response: Response) -> Response {
-    let has_body = request_headers.contains_key(header::TRANSFER_ENCODING)
-        || request_headers
-            .get(header::CONTENT_LENGTH)
-            .is_some_and(|v| v.as_bytes() != b"0");
-    if has_body {
-        response
-            .headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    response
-}
-
-fn unauthorized(e: &TokenError) -> Response {
-    let mut challenge = CHALLENGE.to_owned();
-    if !matches!(e, TokenError::Missing) {
-        let description = e.to_string().replace(['"', '\\'], "'");
-        challenge.push_str(&format!(
-            ", error=\"invalid_token\", error_description=\"{description}\""
-        ));
-    }
-    let mut response = ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        codes::INVALID_AUTHENTICATION_TOKEN,
-        e.to_string(),
-    )
-    .into_response();
-    if let Ok(v) = HeaderValue::from_str(&challenge) {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
-    }
-    response
-}
-
-fn forbidden(resource: &Resource) -> Response {
-    let roles = resource.accepted_roles().join(" or ");
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        codes::ACCESS_DENIED,
-        format!(
-            "Insufficient privileges to complete the operation. This request needs the application permission {roles}."
-        ),
-    )
-    .into_response()
 }
 
 /// What `callrec token` puts in a development token.
@@ -526,13 +441,7 @@ mod tests {
 
     #[test]
     fn authorization_headers_are_read_strictly() {
-        let check = |value: Option<&str>| {
-            let mut headers = HeaderMap::new();
-            if let Some(v) = value {
-                headers.insert(header::AUTHORIZATION, HeaderValue::from_str(v).unwrap());
-            }
-            bearer_token(&headers).map(str::to_owned)
-        };
+        let check = |value: Option<&str>| bearer_token(value.map(str::as_bytes)).map(str::to_owned);
         assert_eq!(check(None), Err(TokenError::Missing));
         assert_eq!(check(Some("Bearer ")), Err(TokenError::NotBearer));
         assert_eq!(check(Some("Basic abc")), Err(TokenError::NotBearer));

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::api::{self, ApiConfig, AppState};
+use crate::http::{self, ApiConfig, AppState};
 use crate::ingest::{self, IngestSummary};
 use crate::{auth, demo, faults, retention, storage, throttle};
 
@@ -39,7 +39,7 @@ pub enum Command {
     /// Print a development token (HS256) for a server started with the same --jwt-secret.
     Token(TokenArgs),
     /// Receive change notifications locally: answer validation, check clientState, print each one.
-    WebhookListen(crate::webhook_listen::WebhookListenArgs),
+    WebhookListen(crate::http::webhook_listen::WebhookListenArgs),
     /// Bring a store's schema up to date (serving does it too, at start).
     Migrate(crate::migrate_store::MigrateArgs),
     /// Copy tenants' data from one store to another (e.g. from SQLite to PostgreSQL).
@@ -95,7 +95,7 @@ pub struct GuardArgs {
     #[arg(long)]
     pub issuer: Vec<String>,
     /// The tenant served with --auth none.
-    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub default_tenant: String,
     /// Graph's throttling limits: on or off. Default: on with tokens, off with --auth none.
     #[arg(long, value_parser = ["on", "off"])]
@@ -144,7 +144,7 @@ pub struct TokenArgs {
     #[arg(long, env = "CALLREC_JWT_SECRET", hide_env_values = true)]
     pub secret: String,
     /// The tenant (tid) the token speaks for.
-    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub tenant: String,
     /// Application permissions (roles), comma-separated.
     #[arg(long, value_delimiter = ',', default_value = auth::CALL_RECORDS_READ)]
@@ -166,7 +166,7 @@ pub struct ImportArgs {
     #[arg(long, env = "CALLREC_STORE", default_value = storage::DEFAULT_STORE)]
     pub store: String,
     /// The tenant that will own the records.
-    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub tenant: String,
     /// What the files hold: callRecord, pstnCall, directRoutingCall, sms or pstnBlockedUser. Default: read
     /// from each file (log rows are told by their @odata.type or a Graph page's @odata.context).
@@ -196,7 +196,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 30)]
     pub days: u32,
     /// Tenant id written into the records.
-    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub tenant: String,
     /// Users in the simulated organization.
     #[arg(long, default_value_t = 500)]
@@ -232,7 +232,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import(args).await,
         Command::Generate(args) => generate(args).await,
         Command::Token(args) => token(&args),
-        Command::WebhookListen(args) => crate::webhook_listen::run(args).await,
+        Command::WebhookListen(args) => crate::http::webhook_listen::run(args).await,
         Command::Migrate(args) => crate::migrate_store::migrate(args).await,
         Command::MigrateStore(args) => crate::migrate_store::migrate_store(args).await,
         Command::Report(args) => crate::report::run(args).await,
@@ -240,22 +240,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    crate::report::configure_thresholds(args.quality_thresholds.as_deref())?;
+    crate::reports::configure_thresholds(args.quality_thresholds.as_deref())?;
     let store = storage::open(&args.store).await?;
     if args.demo {
         demo::fill_if_empty(&store, args.demo_records).await?;
     }
-    crate::report::spawn_report_preparation(store.clone());
+    crate::reports::spawn_report_preparation(store.clone());
     let config = api_config(&args).await?;
-    let state = AppState::new(store.clone(), config);
-    let config = &state.config;
+    let metrics = Arc::new(crate::metrics::Metrics::new());
     if config.retention.is_some() || config.log_retention.purges() {
         retention::spawn_purge(
             store.clone(),
             config.retention,
             config.log_retention,
             retention::PURGE_INTERVAL,
-            state.metrics.clone(),
+            metrics.clone(),
         );
     }
     if let Some(after) = config.scrub_after {
@@ -263,7 +262,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
             store.clone(),
             after,
             crate::scrubbing::SCRUB_INTERVAL,
-            state.metrics.clone(),
+            metrics.clone(),
         );
     }
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -273,9 +272,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing::info!(%addr, store = %args.store, "callrec is serving http://{addr}/v1.0/communications/callRecords");
     let notifier = crate::notify::Notifier::new(args.webhooks.config(args.demo));
     notifier.set_listen_addr(addr);
-    let _deliveries = notifier.start(state.store.clone());
-    let state = state.with_notifier(notifier);
-    axum::serve(listener, api::app(state))
+    let _deliveries = notifier.start(store.clone());
+    let state = AppState::new(store, config, notifier, metrics);
+    axum::serve(listener, http::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("callrec stopped");

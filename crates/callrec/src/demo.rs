@@ -10,7 +10,7 @@ use callrec_model::edm::{Ticks, parse_date};
 use callrec_store::{Store, WriteCondition};
 use serde_json::{Map, Value};
 
-use crate::api::DEFAULT_TENANT;
+use crate::auth::DEFAULT_TENANT;
 use crate::cli::GenerateArgs;
 use crate::generate::{Generator, GeneratorConfig};
 use crate::ingest::{self, IngestSummary};

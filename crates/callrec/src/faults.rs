@@ -5,7 +5,7 @@
 //! Graph makes a record available 30 to 150 minutes after its call ended (spec/API.md section 9); the
 //! availability delay hides each record until its call ended that long ago, so a client's "poll until it
 //! appears" logic meets a 404 first. Faults are off by default and set with `serve` flags; at run time
-//! `/callrec/faults` reads ([`get_settings`]), replaces ([`put_settings`]) and clears ([`clear_settings`])
+//! `/callrec/faults` (`http::faults`) reads, replaces and clears
 //! them as JSON [`FaultSettings`], so a test suite can switch faults on and off around its cases without
 //! restarting the server. Only the Graph API (`/v1.0`, `/beta`) is affected, never callrec's own endpoints,
 //! so the administration endpoint itself always answers.
@@ -13,18 +13,9 @@
 use std::sync::{Mutex, RwLock};
 use std::time::Duration;
 
-use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
-
-use crate::api::error::codes;
-use crate::api::{ApiError, AppState};
 
 /// The statuses an injected error may have.
 pub const FAULT_STATUSES: [u16; 5] = [429, 500, 502, 503, 504];
@@ -149,7 +140,7 @@ impl Faults {
     }
 
     /// Draws what happens to one request: the delay to add and the error status to answer, if any.
-    fn draw(&self) -> (Duration, Option<u16>, u64) {
+    pub(crate) fn draw(&self) -> (Duration, Option<u16>, u64) {
         let s = self.settings.read().unwrap_or_else(|e| e.into_inner());
         if s.error_rate <= 0.0 && s.latency_ms == 0 && s.latency_jitter_ms == 0 {
             return (Duration::ZERO, None, 0);
@@ -169,81 +160,6 @@ impl Faults {
 
 fn seeded(seed: Option<u64>) -> SmallRng {
     SmallRng::seed_from_u64(seed.unwrap_or_else(|| uuid::Uuid::new_v4().as_u64_pair().0))
-}
-
-/// The middleware: delays and fails Graph API requests as the settings say.
-pub async fn inject(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path();
-    if !(path.starts_with("/v1.0/") || path.starts_with("/beta/")) {
-        return next.run(request).await;
-    }
-    let (delay, error, retry_after) = state.faults.draw();
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
-    let Some(status) = error else {
-        return next.run(request).await;
-    };
-    let mut response = match status {
-        429 => ApiError::too_many_requests(retry_after),
-        other => {
-            let (status, code, message) = match other {
-                502 => (
-                    StatusCode::BAD_GATEWAY,
-                    codes::BAD_GATEWAY,
-                    "The service could not reach a backend; try again later.",
-                ),
-                503 => (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    codes::SERVICE_NOT_AVAILABLE,
-                    "The service is not available; try again later.",
-                ),
-                504 => (
-                    StatusCode::GATEWAY_TIMEOUT,
-                    codes::GATEWAY_TIMEOUT,
-                    "The request timed out; try again later.",
-                ),
-                _ => (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    codes::GENERAL_EXCEPTION,
-                    "An internal error occurred; the request was not completed.",
-                ),
-            };
-            let mut response = ApiError::new(status, code, message).into_response();
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
-            response
-        }
-    };
-    response
-        .headers_mut()
-        .insert("callrec-fault", HeaderValue::from_static("injected"));
-    crate::auth::refuse_unread(request.headers(), response)
-}
-
-/// `GET /callrec/faults`: the settings in force.
-pub async fn get_settings(State(state): State<AppState>) -> Json<FaultSettings> {
-    Json(state.faults.settings())
-}
-
-/// `PUT /callrec/faults`: replaces the settings; fields left out take their defaults, so `{}` clears them.
-pub async fn put_settings(
-    State(state): State<AppState>,
-    body: Bytes,
-) -> Result<Json<FaultSettings>, ApiError> {
-    let settings = FaultSettings::from_json(&body)
-        .map_err(|e| ApiError::invalid_body(format!("The fault settings cannot be read: {e}")))?;
-    settings.validate().map_err(ApiError::invalid_body)?;
-    tracing::warn!(?settings, "fault injection settings changed");
-    state.faults.set(settings.clone());
-    Ok(Json(settings))
-}
-
-/// `DELETE /callrec/faults`: every fault off.
-pub async fn clear_settings(State(state): State<AppState>) -> StatusCode {
-    state.faults.set(FaultSettings::default());
-    StatusCode::NO_CONTENT
 }
 
 #[cfg(test)]

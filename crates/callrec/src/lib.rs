@@ -3,22 +3,21 @@
 //! The binary (`main.rs`) only reads the command line; everything lives here so that the integration tests
 //! drive the same router, ingestion pipeline and generator the binary runs.
 
-pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod faults;
 pub mod generate;
+pub mod http;
 pub mod ingest;
 pub mod ingest_logs;
 pub mod metrics;
 pub mod migrate_store;
 pub mod notify;
-pub mod openapi;
 pub mod report;
+pub mod reports;
 pub mod retention;
 pub mod scrubbing;
 pub mod storage;
 pub mod throttle;
-pub mod webhook_listen;
 pub mod whole;

@@ -12,8 +12,8 @@ use callrec_model::edm::Ticks;
 use callrec_model::quality::Metric;
 use callrec_store::quality::ReportRow;
 
-use crate::api::reports::{self, ReportRequest};
-use crate::{api, storage};
+use crate::reports::{self, ReportRequest};
+use crate::storage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -28,7 +28,7 @@ pub struct ReportArgs {
     #[arg(long, env = "CALLREC_STORE", default_value = storage::DEFAULT_STORE)]
     pub store: String,
     /// The tenant whose calls to report on.
-    #[arg(long, default_value = api::DEFAULT_TENANT)]
+    #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub tenant: String,
     /// What the rows are: day, hour, mediaType, building, subnet, connection, platform, clientVersion,
     /// user, device.
@@ -163,52 +163,10 @@ pub fn table(rows: &[ReportRow]) -> String {
     out
 }
 
-/// Classifies the streams of this process's ingestion with the thresholds of a JSON file
-/// (`serve --quality-thresholds`); without a file, CQD's defaults apply.
-pub fn configure_thresholds(path: Option<&std::path::Path>) -> anyhow::Result<()> {
-    let Some(path) = path else { return Ok(()) };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the quality thresholds {}", path.display()))?;
-    let thresholds = callrec_model::quality::Thresholds::from_json(&text)
-        .with_context(|| format!("in {}", path.display()))?;
-    callrec_model::quality::configure(thresholds)?;
-    tracing::info!(file = %path.display(), "quality thresholds configured");
-    Ok(())
-}
-
-/// How often `serve` prepares the rollups of the days written since (see
-/// [`callrec_store::QualityStore::prepare_reports`]).
-pub const PREPARE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// Prepares the store's reports now, logging what it did; a failure is logged, never fatal.
-pub async fn prepare_reports(store: &dyn callrec_store::Store) {
-    let started = std::time::Instant::now();
-    match store.prepare_reports().await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(
-            days = n,
-            seconds = started.elapsed().as_secs_f64(),
-            "prepared quality reports"
-        ),
-        Err(e) => tracing::warn!(error = %e, "preparing quality reports failed"),
-    }
-}
-
-/// Keeps the store's reports prepared while the server runs, so a report after a large import answers
-/// as fast as the next one.
-pub fn spawn_report_preparation(store: std::sync::Arc<dyn callrec_store::Store>) {
-    tokio::spawn(async move {
-        loop {
-            prepare_reports(store.as_ref()).await;
-            tokio::time::sleep(PREPARE_INTERVAL).await;
-        }
-    });
-}
-
 pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let pairs = args.pairs()?;
     let request = ReportRequest::parse(&pairs, args.format == Format::Csv, Ticks::now())
-        .map_err(|e| anyhow::anyhow!(e.message))?;
+        .map_err(|e| anyhow::anyhow!(e.0))?;
     let store = storage::open(&args.store).await?;
     let rows = store
         .quality_report(&args.tenant, &request.query)

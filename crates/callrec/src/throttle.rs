@@ -13,11 +13,6 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
-
-use crate::api::{ApiError, AppState};
 use crate::auth::{Caller, Resource};
 
 /// At most `requests` in each `window`.
@@ -246,25 +241,6 @@ impl Throttle {
         }
         scopes
     }
-}
-
-/// The middleware: counts Graph reads of call records and log rows, answering 429 over a limit.
-pub async fn limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(throttle) = &state.throttle else {
-        return next.run(request).await;
-    };
-    let (Some(caller), resource) = (
-        request.extensions().get::<Caller>(),
-        Resource::of(request.method(), request.uri().path()),
-    ) else {
-        return next.run(request).await;
-    };
-    if let Err(wait) = throttle.admit(caller, &resource, Instant::now()) {
-        let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-        tracing::debug!(tenant = %caller.tenant, ?resource, secs, "throttled");
-        return ApiError::too_many_requests(secs);
-    }
-    next.run(request).await
 }
 
 #[cfg(test)]

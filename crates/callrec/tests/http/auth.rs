@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use callrec::api::ApiConfig;
 use callrec::auth::{self, Authenticator, JwksSource, TokenSettings};
+use callrec::http::ApiConfig;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 

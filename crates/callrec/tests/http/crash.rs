@@ -205,13 +205,13 @@ fn a_killed_import_keeps_every_committed_batch_whole() {
         let mut present = 0;
         for i in 0..total {
             let id = format!("r{i}");
-            let row = store.get_record(callrec::api::DEFAULT_TENANT, &id).await.expect("read");
+            let row = store.get_record(callrec::auth::DEFAULT_TENANT, &id).await.expect("read");
             match row {
                 Some(row) => {
                     present += 1;
                     assert_eq!(row.session_count as usize, 1 + i % 5, "{id} is half-written");
                     let sessions = store
-                        .sessions(callrec::api::DEFAULT_TENANT, &id, callrec_store::Slice { offset: 0, limit: 10 }, true)
+                        .sessions(callrec::auth::DEFAULT_TENANT, &id, callrec_store::Slice { offset: 0, limit: 10 }, true)
                         .await
                         .expect("sessions")
                         .expect("record");

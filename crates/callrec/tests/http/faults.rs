@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use callrec::api::ApiConfig;
 use callrec::auth;
 use callrec::faults::{FAULT_STATUSES, FaultSettings};
+use callrec::http::ApiConfig;
 use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 

@@ -2,7 +2,7 @@
 //! every documented example, the URL forms clients send, range ends, paging, the callrec extensions
 //! (`$filter`, `$select`, the correlation link) and every error path.
 
-use callrec::api::ApiConfig;
+use callrec::http::ApiConfig;
 use serde_json::{Value, json};
 
 use crate::support::{Reply, TestServer, assert_contains, example, record};

@@ -12,7 +12,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use callrec::api::{self, ApiConfig, AppState, DEFAULT_TENANT};
+use callrec::auth::DEFAULT_TENANT;
+use callrec::http::{self, ApiConfig, AppState};
 use callrec::notify::{DeliveryHandle, ManualClock, Notifier, NotifyConfig, SlowRules};
 use callrec_store::Store;
 use serde_json::{Value, json};
@@ -312,9 +313,14 @@ impl Env {
             let _guard = runtime.enter();
             notifier.start(store.clone())
         };
-        let state =
-            AppState::new(store.clone(), ApiConfig::default()).with_notifier(notifier.clone());
-        runtime.spawn(async move { axum::serve(listener, api::app(state)).await.unwrap() });
+        let metrics = std::sync::Arc::new(callrec::metrics::Metrics::new());
+        let state = AppState::new(
+            store.clone(),
+            ApiConfig::default(),
+            notifier.clone(),
+            metrics,
+        );
+        runtime.spawn(async move { axum::serve(listener, http::app(state)).await.unwrap() });
         let receiver = Receiver::start(&runtime);
         Env {
             runtime,

@@ -288,12 +288,12 @@ fn literals_after(source: &str, call: &str) -> Vec<String> {
         .collect()
 }
 
-/// No route of `api::app` is missing from the document, and no documented path is unknown to it: routes
+/// No route of `http::app` is missing from the document, and no documented path is unknown to it: routes
 /// are read from the router's source (nested routes appear under every nest prefix), and methods are
 /// probed (a method the document leaves out must get 405).
 #[test]
 fn no_served_route_or_method_is_missing() {
-    let source = include_str!("../../src/api.rs");
+    let source = include_str!("../../src/http/router.rs");
     let routes = literals_after(source, ".route(");
     let nests = literals_after(source, ".nest(");
     assert!(

@@ -369,7 +369,7 @@ fn migrate_store_moves_a_tenant_without_loss() {
     let dir = tempfile::tempdir().expect("temp dir");
     let source = dir.path().join("source.db");
     let source = source.to_str().expect("utf-8 path");
-    let tenant = callrec::api::DEFAULT_TENANT;
+    let tenant = callrec::auth::DEFAULT_TENANT;
     let run = |args: &[&str]| {
         let output = Command::new(env!("CARGO_BIN_EXE_callrec"))
             .args(args)

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use callrec::api::ApiConfig;
+use callrec::http::ApiConfig;
 use time::format_description::well_known::Rfc3339;
 
 use crate::support::{TestServer, record};
@@ -184,7 +184,7 @@ fn log_rows_past_their_kind_s_period_are_gone_for_readers_and_purged() {
         server
             .runtime
             .block_on(store.get_log_row(
-                callrec::api::DEFAULT_TENANT,
+                callrec::auth::DEFAULT_TENANT,
                 callrec_model::logs::LogKind::PstnCall,
                 "pstn-old"
             ))

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use callrec::api::ApiConfig;
 use callrec::generate::{Generator, GeneratorConfig};
+use callrec::http::ApiConfig;
 use callrec_model::edm::Ticks;
 use serde_json::{Value, json};
 
@@ -394,7 +394,7 @@ fn the_command_line_scrubs_on_import_and_refuses_bad_periods() {
     let participant_ids = |id: &str| -> Vec<String> {
         runtime
             .block_on(opened.participants(
-                callrec::api::DEFAULT_TENANT,
+                callrec::auth::DEFAULT_TENANT,
                 id,
                 callrec_store::Slice {
                     offset: 0,

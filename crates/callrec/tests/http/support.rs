@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use callrec::api::{self, ApiConfig, AppState};
+use callrec::http::{self, ApiConfig, AppState};
 use callrec_store::Store;
 use serde_json::Value;
 
@@ -150,14 +150,17 @@ impl TestServer {
         let store = runtime
             .block_on(callrec::storage::open(&store_spec))
             .expect("open store");
-        let state = AppState::new(store.clone(), config);
+        // The notifier is not started: these servers check subscriptions but deliver nothing.
+        let notifier = callrec::notify::Notifier::new(callrec::notify::NotifyConfig::default());
+        let metrics = std::sync::Arc::new(callrec::metrics::Metrics::new());
+        let state = AppState::new(store.clone(), config, notifier, metrics);
         let served = state.clone();
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         runtime.spawn(async move {
-            axum::serve(listener, api::app(served))
+            axum::serve(listener, http::app(served))
                 .await
                 .expect("serve");
         });

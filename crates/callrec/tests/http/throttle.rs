@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use callrec::api::ApiConfig;
+use callrec::http::ApiConfig;
 use callrec::throttle::{Limit, Limits};
 
 use crate::auth::{claims, hs256, secured};

@@ -1,7 +1,6 @@
 //! callrec's write endpoints (Graph itself is read-only): create, replace and delete one record in Graph's
 //! shape, and a bulk NDJSON endpoint that runs the same pipeline as `callrec import`.
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,7 +16,6 @@ use super::error::{ApiError, codes};
 use super::wire::{self, BaseUrl, ObjectWriter, encode_segment};
 use super::{ApiVersion, AppState};
 use crate::auth::Caller;
-use crate::ingest::{self, IngestSummary};
 use crate::scrubbing::scrub_incoming_record;
 
 /// How many times a replace retries when another writer changed the record in between.
@@ -32,7 +30,7 @@ fn validation_error(e: callrec_model::validate::ValidationError) -> ApiError {
 /// `callrec-ingest-outcome` header says `stale`).
 pub async fn post_record(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
+    version: ApiVersion,
     caller: Caller,
     headers: HeaderMap,
     body: Bytes,
@@ -167,7 +165,7 @@ pub async fn full_record(
 /// carry a higher `version` gets the stored version + 1 and a new `lastModifiedDateTime`.
 pub async fn put_record(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
+    version: ApiVersion,
     Path(id): Path<String>,
     caller: Caller,
     headers: HeaderMap,
@@ -255,29 +253,6 @@ pub async fn delete_record(
             "The callRecord '{id}' was not found."
         )))
     }
-}
-
-/// `POST /callrec/import`: NDJSON (one record a line), a JSON array, or a Graph collection page, optionally
-/// gzip-compressed. Each bad record is rejected alone; the answer is the import summary.
-pub async fn bulk_import(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let tenant = caller.tenant;
-    let reader = ingest::maybe_gunzip(std::io::Cursor::new(body))
-        .map_err(|e| ApiError::invalid_body(format!("The request body cannot be read: {e}")))?;
-    let summary: IngestSummary = ingest::ingest_reader(
-        state.store.clone(),
-        &tenant,
-        reader,
-        state.ingest_options(),
-        |_| {},
-    )
-    .await
-    .map_err(import_error)?;
-    let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
-    Ok(wire::json_response(StatusCode::OK, body, None))
 }
 
 /// Why an import of a request body failed: the body could not be read (a client's error), or the store

@@ -5,9 +5,8 @@
 //! inside the body (`sessions@odata.nextLink` after 60 sessions, `participants_v2@odata.nextLink` after 130)
 //! and every nextLink is a URL this module answers.
 
-use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use callrec_model::edm::Ticks;
 use callrec_model::query::{Cursor, ListQuery};
@@ -15,14 +14,14 @@ use callrec_store::{RecordRow, SessionRow, Slice};
 use serde_json::Value;
 
 use super::error::ApiError;
+use super::extract::ReadContext;
 use super::options::{
     self, CALL_RECORD, ListOptions, ORGANIZER, PARTICIPANT, RecordOptions, SEGMENT, SESSION,
     SessionExpansion,
 };
 use super::paging::{self, ListToken, SliceToken};
-use super::wire::{self, BaseUrl, ObjectWriter, Preferences, Shaping, encode_segment, key_literal};
-use super::{ApiVersion, AppState};
-use crate::auth::Caller;
+use super::state::AppState;
+use super::wire::{self, ObjectWriter, encode_segment, key_literal};
 
 /// Sessions in one page, in a record or in the sessions collection (Graph's maximum).
 pub const SESSION_PAGE: u32 = 60;
@@ -33,26 +32,8 @@ pub const LIST_PAGE: u32 = 60;
 /// The largest page of records a client may ask for with `Prefer: odata.maxpagesize`.
 pub const LIST_PAGE_MAX: u32 = 1000;
 
-/// Everything a read handler needs to know about the request, read once.
-struct ReadContext {
-    base: BaseUrl,
-    prefs: Preferences,
-    shaping: Shaping,
-    tenant: String,
-}
-
+/// The URLs and contexts of call records, for the read handlers.
 impl ReadContext {
-    fn new(caller: &Caller, version: ApiVersion, headers: &HeaderMap) -> Result<Self, ApiError> {
-        wire::check_accepts_json(headers)?;
-        let prefs = Preferences::from_headers(headers)?;
-        Ok(ReadContext {
-            base: BaseUrl::from_headers(headers, version),
-            shaping: Shaping::from_preferences(&prefs),
-            prefs,
-            tenant: caller.tenant.clone(),
-        })
-    }
-
     fn record_path(&self, id: &str) -> String {
         format!(
             "{}/communications/callRecords/{}",
@@ -96,12 +77,9 @@ fn not_found(what: &str, id: &str) -> ApiError {
 /// `GET /communications/callRecords`.
 pub async fn list(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     let raw = options::raw(uri.query())?;
     let mut opts = ListOptions::parse(&raw)?;
     let mut page_size = LIST_PAGE;
@@ -258,17 +236,14 @@ fn write_organizer(item: &mut ObjectWriter<'_>, cx: &ReadContext, row: &RecordRo
 /// `GET /communications/callRecords/{id}`.
 pub async fn get_record(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     // `{id}` is also how a log function call arrives: `getPstnCalls(fromDateTime=...,toDateTime=...)`.
     if super::logs::is_function_call(&id) {
-        return super::logs::call_function(state, version, caller, headers, uri).await;
+        return super::logs::call_function(state, cx, uri).await;
     }
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     let opts = RecordOptions::parse(&options::raw(uri.query())?)?;
     let sessions_slice = opts.sessions.as_ref().map(|e| {
@@ -467,13 +442,10 @@ fn slice_of(
 /// `GET /communications/callRecords/{id}/sessions`.
 pub async fn list_sessions(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     let raw = options::raw(uri.query())?;
     let mut expansion = options::sessions_options(&raw, "sessions")?;
@@ -529,13 +501,10 @@ pub async fn list_sessions(
 /// `GET /communications/callRecords/{id}/sessions/{sid}`.
 pub async fn get_session(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path((id, sid)): Path<(String, String)>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     check_id("session", &sid)?;
     let raw = options::raw(uri.query())?;
@@ -599,13 +568,10 @@ async fn segments_of(
 /// `GET /communications/callRecords/{id}/sessions/{sid}/segments`.
 pub async fn list_segments(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path((id, sid)): Path<(String, String)>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     check_id("session", &sid)?;
     let select = options::select_only(
@@ -641,13 +607,10 @@ pub async fn list_segments(
 /// `GET /communications/callRecords/{id}/sessions/{sid}/segments/{segid}`.
 pub async fn get_segment(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path((id, sid, segid)): Path<(String, String, String)>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     check_id("session", &sid)?;
     check_id("segment", &segid)?;
@@ -686,13 +649,10 @@ pub async fn get_segment(
 /// `GET /communications/callRecords/{id}/participants_v2`.
 pub async fn list_participants(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     let raw = options::raw(uri.query())?;
     let mut select = options::select_only(&raw, "participants_v2", options::PARTICIPANT, true)?;
@@ -754,13 +714,10 @@ pub async fn list_participants(
 /// `GET /communications/callRecords/{id}/participants_v2/{pid}`.
 pub async fn get_participant(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path((id, pid)): Path<(String, String)>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     check_id("participant", &pid)?;
     let select = options::select_only(
@@ -802,13 +759,10 @@ pub async fn get_participant(
 /// `GET /communications/callRecords/{id}/organizer_v2`.
 pub async fn get_organizer(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
     Path(id): Path<String>,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    let cx = ReadContext::new(&caller, version, &headers)?;
     check_id("callRecord", &id)?;
     let select = options::select_only(
         &options::raw(uri.query())?,

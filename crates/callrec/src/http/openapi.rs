@@ -14,11 +14,11 @@ use std::sync::OnceLock;
 use callrec_model::schema::schema;
 use serde_json::{Map, Value, json};
 
-use crate::api::ApiVersion;
-use crate::api::call_records::{LIST_PAGE, LIST_PAGE_MAX, PARTICIPANT_PAGE, SESSION_PAGE};
-use crate::api::options::{CALL_RECORD, PARTICIPANT, SEGMENT, SESSION, selectable};
 use crate::auth::Resource;
 use crate::faults::{FAULT_STATUSES, FaultSettings};
+use crate::http::ApiVersion;
+use crate::http::call_records::{LIST_PAGE, LIST_PAGE_MAX, PARTICIPANT_PAGE, SESSION_PAGE};
+use crate::http::options::{CALL_RECORD, PARTICIPANT, SEGMENT, SESSION, selectable};
 use callrec_model::logs::{self, LogKind, SchemaVersion};
 use schemas::{DescribedTypes, USABLE_ID_PATTERN, schema_ref};
 
@@ -202,7 +202,7 @@ pub struct Endpoint {
 
 const READ_ERRORS: &[u16] = &[400, 404, 406];
 
-/// Every operation of [`crate::api::app`], one row each.
+/// Every operation of [`crate::http::app`], one row each.
 pub const ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         scope: Scope::Versioned,
@@ -939,7 +939,7 @@ fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
         None => e.path.to_owned(),
     };
     // The permission table of `auth` decides who may call what; the document only reports it.
-    let resource = Resource::of(&e.method.http(), &full_path);
+    let resource = crate::http::resources::resource_of(&e.method.http(), &full_path);
     let roles = resource.accepted_roles();
     let mut op = Map::new();
     op.insert("tags".to_owned(), json!([e.tag]));

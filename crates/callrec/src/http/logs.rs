@@ -25,6 +25,7 @@ use serde_json::{Map, Value};
 
 use super::body::{check_json_content_type, parse_json};
 use super::error::{ApiError, codes};
+use super::extract::ReadContext;
 use super::paging;
 use super::wire::{self, BaseUrl, ObjectWriter, Preferences};
 use super::{ApiVersion, AppState};
@@ -156,13 +157,16 @@ fn encode(text: &str) -> String {
 /// `GET /communications/callRecords/{function}(fromDateTime=...,toDateTime=...)`.
 pub async fn call_function(
     state: AppState,
-    version: ApiVersion,
-    caller: Caller,
-    headers: HeaderMap,
+    cx: ReadContext,
     uri: Uri,
 ) -> Result<Response, ApiError> {
-    wire::check_accepts_json(&headers)?;
-    let prefs = Preferences::from_headers(&headers)?;
+    let ReadContext {
+        base,
+        prefs,
+        tenant,
+        ..
+    } = cx;
+    let version = base.version;
     let segment = percent_encoding::percent_decode_str(last_segment(&uri))
         .decode_utf8_lossy()
         .into_owned();
@@ -181,8 +185,6 @@ pub async fn call_function(
     }
     call.check_range().map_err(function_error)?;
     let opts = log_options(&super::options::raw(uri.query())?, &call, schema_version)?;
-    let base = BaseUrl::from_headers(&headers, version);
-    let tenant = caller.tenant;
     let skip = opts.skip.unwrap_or(0);
     let context = base.context(&format!("Collection({})", call.kind.type_name()));
     let mut body = Vec::with_capacity(64 * 1024);
@@ -563,7 +565,7 @@ pub async fn bulk_import(
         |_| {},
     )
     .await
-    .map_err(super::ingest::import_error)?;
+    .map_err(super::records::import_error)?;
     let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
     Ok(wire::json_response(StatusCode::OK, body, None))
 }

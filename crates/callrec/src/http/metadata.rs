@@ -19,7 +19,7 @@ pub async fn csdl() -> Response {
 
 /// `GET /openapi.json`.
 pub async fn openapi() -> Response {
-    let mut response = (StatusCode::OK, crate::openapi::document_json()).into_response();
+    let mut response = (StatusCode::OK, crate::http::openapi::document_json()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

@@ -1,27 +1,25 @@
-//! Call quality reports over HTTP (`/callrec/reports/quality`) and the subnet-to-building map they use
-//! (`/callrec/buildings`).
-//!
-//! A report counts the good, poor and unclassified streams of a time range (CQD's stream classification,
-//! computed at ingestion) by day, hour, media type, building or a property of the receiving endpoint, with
-//! the poor stream rate (poor / (poor + good)), the reasons streams were poor, and the averages and maximums
-//! of the metrics. Each row links to a listing of the records behind it, through the `quality` `$filter`.
-//! JSON by default; `Accept: text/csv` (or `format=csv`) gives the same rows as CSV for a spreadsheet.
+//! Call quality reports, as Teams' Call Quality Dashboard gives them: a report request read and checked
+//! (range, grouping, order, top N, minimum stream count), its rows arranged, the `$filter` of the
+//! records behind each row, and the rows as CSV. The HTTP edge (`/callrec/reports/quality`) and
+//! `callrec report` both serve reports through this module; the store counts the streams.
 
 use std::fmt::Write as _;
 
-use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use anyhow::Context;
 use callrec_model::edm::{self, Ticks};
-use callrec_model::quality::{self, MAXIMA, MediaType, Metric, buildings};
+use callrec_model::quality::{MAXIMA, MediaType, Metric};
 use callrec_store::quality::{Dimension, Grouping, Only, ReportQuery, ReportRow};
-use serde_json::{Map, Value, json};
 
-use super::error::ApiError;
-use super::wire::BaseUrl;
-use super::{ApiVersion, AppState};
-use crate::auth::Caller;
+/// Why a report request was refused: the message names the parameter and what it accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ReportError(pub String);
+
+impl ReportError {
+    fn new(message: impl Into<String>) -> Self {
+        ReportError(message.into())
+    }
+}
 
 /// The longest range a report may cover.
 pub const MAX_DAYS: i64 = 366;
@@ -63,7 +61,7 @@ fn grouping(name: &str) -> Option<Grouping> {
     }
 }
 
-fn grouping_name(g: Grouping) -> &'static str {
+pub(crate) fn grouping_name(g: Grouping) -> &'static str {
     match g {
         Grouping::Day => "day",
         Grouping::Hour => "hour",
@@ -74,11 +72,11 @@ fn grouping_name(g: Grouping) -> &'static str {
 }
 
 /// An instant (`2025-01-01T00:00:00Z`) or a date (`2025-01-01`, midnight UTC).
-fn instant(name: &str, value: &str) -> Result<Ticks, ApiError> {
+fn instant(name: &str, value: &str) -> Result<Ticks, ReportError> {
     edm::parse_date_time_offset(value)
         .or_else(|_| edm::parse_date(value))
         .map_err(|_| {
-            ApiError::bad_request(format!(
+            ReportError::new(format!(
                 "{name} '{value}' is not a date (2025-01-31) or an instant (2025-01-31T08:00:00Z)"
             ))
         })
@@ -90,7 +88,7 @@ impl ReportRequest {
         pairs: &[(String, String)],
         accept_csv: bool,
         now: Ticks,
-    ) -> Result<Self, ApiError> {
+    ) -> Result<Self, ReportError> {
         let mut by = Grouping::Day;
         let (mut from, mut to, mut days) = (None, None, None);
         let mut media = None;
@@ -99,9 +97,9 @@ impl ReportRequest {
         let mut top = None;
         let mut min_streams = 0;
         let mut csv = accept_csv;
-        let mut set_only = |o: Only| -> Result<(), ApiError> {
+        let mut set_only = |o: Only| -> Result<(), ReportError> {
             if only.replace(o).is_some() {
-                return Err(ApiError::bad_request(
+                return Err(ReportError::new(
                     "a report takes one of user, subnet, building, platform, clientVersion, connection and device",
                 ));
             }
@@ -111,7 +109,7 @@ impl ReportRequest {
             match name.as_str() {
                 "by" => {
                     by = grouping(value).ok_or_else(|| {
-                        ApiError::bad_request(format!(
+                        ReportError::new(format!(
                             "by '{value}' is not one of: day, hour, mediaType, building, subnet, connection, platform, clientVersion, user, device"
                         ))
                     })?
@@ -125,7 +123,7 @@ impl ReportRequest {
                             .ok()
                             .filter(|d| (1..=MAX_DAYS).contains(d))
                             .ok_or_else(|| {
-                                ApiError::bad_request(format!(
+                                ReportError::new(format!(
                                     "days '{value}' is not a number of days from 1 to {MAX_DAYS}"
                                 ))
                             })?,
@@ -133,7 +131,7 @@ impl ReportRequest {
                 }
                 "mediaType" => {
                     media = Some(MediaType::parse(value).ok_or_else(|| {
-                        ApiError::bad_request(format!(
+                        ReportError::new(format!(
                             "mediaType '{value}' is not one of: audio, video, videoBasedScreenSharing, other"
                         ))
                     })?)
@@ -145,7 +143,7 @@ impl ReportRequest {
                         "poor" => Order::MostPoor,
                         "key" => Order::Key,
                         _ => {
-                            return Err(ApiError::bad_request(format!(
+                            return Err(ReportError::new(format!(
                                 "order '{value}' is not one of: key, worst, poor"
                             )));
                         }
@@ -153,12 +151,12 @@ impl ReportRequest {
                 }
                 "top" => {
                     top = Some(value.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                        ApiError::bad_request(format!("top '{value}' is not a positive number"))
+                        ReportError::new(format!("top '{value}' is not a positive number"))
                     })?)
                 }
                 "minStreams" => {
                     min_streams = value.parse::<u64>().map_err(|_| {
-                        ApiError::bad_request(format!("minStreams '{value}' is not a number"))
+                        ReportError::new(format!("minStreams '{value}' is not a number"))
                     })?
                 }
                 "format" => {
@@ -166,7 +164,7 @@ impl ReportRequest {
                         "csv" => true,
                         "json" => false,
                         _ => {
-                            return Err(ApiError::bad_request(format!(
+                            return Err(ReportError::new(format!(
                                 "format '{value}' is not one of: json, csv"
                             )));
                         }
@@ -175,7 +173,7 @@ impl ReportRequest {
                 other => match Dimension::parse(other) {
                     Some(d) if d.name() == other => set_only(Only::Dimension(d, Some(value.clone())))?,
                     _ => {
-                        return Err(ApiError::bad_request(format!(
+                        return Err(ReportError::new(format!(
                             "'{other}' is not a parameter of quality reports; see docs/quality.md"
                         )));
                     }
@@ -185,7 +183,7 @@ impl ReportRequest {
         let end_of_today = Ticks(now.0 - now.0.rem_euclid(DAY) + DAY);
         let (from, to) = match (from, to, days) {
             (Some(_), _, Some(_)) => {
-                return Err(ApiError::bad_request("give from or days, not both"));
+                return Err(ReportError::new("give from or days, not both"));
             }
             (Some(f), t, None) => (f, t.unwrap_or(end_of_today)),
             (None, t, d) => {
@@ -194,12 +192,12 @@ impl ReportRequest {
             }
         };
         if from >= to {
-            return Err(ApiError::bad_request(format!(
+            return Err(ReportError::new(format!(
                 "from ({from}) must be before to ({to})"
             )));
         }
         if to.0 - from.0 > MAX_DAYS * DAY {
-            return Err(ApiError::bad_request(format!(
+            return Err(ReportError::new(format!(
                 "a report covers at most {MAX_DAYS} days"
             )));
         }
@@ -217,21 +215,6 @@ impl ReportRequest {
             csv,
         })
     }
-}
-
-fn wants_csv(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| {
-            a.split(',').any(|m| {
-                m.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("text/csv")
-            })
-        })
 }
 
 /// Orders and trims the rows as asked.
@@ -285,58 +268,8 @@ pub fn records_filter(request: &ReportRequest, row: &ReportRow) -> String {
     parts.join(" and ")
 }
 
-fn records_link(base: &str, request: &ReportRequest, row: &ReportRow) -> String {
-    let filter = records_filter(request, row);
-    let encoded =
-        percent_encoding::utf8_percent_encode(&filter, percent_encoding::NON_ALPHANUMERIC);
-    format!("{base}/communications/callRecords?$filter={encoded}")
-}
-
-fn round(v: f64) -> f64 {
+pub(crate) fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
-}
-
-fn metric_map(values: impl Iterator<Item = (&'static str, Option<f64>)>) -> Value {
-    let mut m = Map::new();
-    for (name, v) in values {
-        if let Some(v) = v {
-            m.insert(name.to_owned(), json!(round(v)));
-        }
-    }
-    Value::Object(m)
-}
-
-fn row_json(row: &ReportRow, link: String) -> Value {
-    let metrics = |values: &[Option<f64>; 8]| {
-        metric_map(
-            Metric::ALL
-                .iter()
-                .map(|m| (m.property(), values[m.index()])),
-        )
-    };
-    let mut reasons = Map::new();
-    for m in Metric::ALL {
-        let n = row.poor_by_metric[m.index()];
-        if n > 0 {
-            reasons.insert(m.property().to_owned(), json!(n));
-        }
-    }
-    json!({
-        "key": row.key,
-        "label": row.label,
-        "start": row.start.map(|t| t.to_string()),
-        "end": row.end.map(|t| t.to_string()),
-        "streams": row.streams(),
-        "good": row.good,
-        "poor": row.poor,
-        "unclassified": row.unclassified,
-        "poorRate": row.poor_rate().map(round),
-        "poorReasons": reasons,
-        "averages": metrics(&row.average),
-        "maximums": metrics(&row.maximum),
-        "averageOfStreamMaximums": metric_map(MAXIMA.iter().copied().zip(row.average_of_maxima)),
-        "records": link,
-    })
 }
 
 fn csv_field(v: &str) -> String {
@@ -397,120 +330,46 @@ pub fn rows_csv(rows: &[ReportRow], links: &[String]) -> String {
     out
 }
 
-fn csv_response(body: String) -> Response {
-    let mut response = body.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    response
+/// Classifies the streams of this process's ingestion with the thresholds of a JSON file
+/// (`serve --quality-thresholds`); without a file, CQD's defaults apply.
+pub fn configure_thresholds(path: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the quality thresholds {}", path.display()))?;
+    let thresholds = callrec_model::quality::Thresholds::from_json(&text)
+        .with_context(|| format!("in {}", path.display()))?;
+    callrec_model::quality::configure(thresholds)?;
+    tracing::info!(file = %path.display(), "quality thresholds configured");
+    Ok(())
 }
 
-fn json_response(body: Value) -> Response {
-    let mut response = serde_json::to_vec(&body)
-        .expect("a JSON value always serializes")
-        .into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
+/// How often `serve` prepares the rollups of the days written since (see
+/// [`callrec_store::QualityStore::prepare_reports`]).
+pub const PREPARE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// `GET /callrec/reports/quality`.
-pub async fn quality_report(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> Result<Response, ApiError> {
-    let request = ReportRequest::parse(&pairs, wants_csv(&headers), Ticks::now())?;
-    let rows = state
-        .store
-        .quality_report(&caller.tenant, &request.query)
-        .await?;
-    let rows = arrange(rows, &request);
-    let base = BaseUrl::from_headers(&headers, ApiVersion::V1).root();
-    let links: Vec<String> = rows
-        .iter()
-        .map(|r| records_link(&base, &request, r))
-        .collect();
-    if request.csv {
-        return Ok(csv_response(rows_csv(&rows, &links)));
+/// Prepares the store's reports now, logging what it did; a failure is logged, never fatal.
+pub async fn prepare_reports(store: &dyn callrec_store::Store) {
+    let started = std::time::Instant::now();
+    match store.prepare_reports().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(
+            days = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "prepared quality reports"
+        ),
+        Err(e) => tracing::warn!(error = %e, "preparing quality reports failed"),
     }
-    let (good, poor, unclassified) = rows.iter().fold((0, 0, 0), |(g, p, u), r| {
-        (g + r.good, p + r.poor, u + r.unclassified)
+}
+
+/// Keeps the store's reports prepared while the server runs, so a report after a large import answers
+/// as fast as the next one.
+pub fn spawn_report_preparation(store: std::sync::Arc<dyn callrec_store::Store>) {
+    tokio::spawn(async move {
+        loop {
+            prepare_reports(store.as_ref()).await;
+            tokio::time::sleep(PREPARE_INTERVAL).await;
+        }
     });
-    let q = &request.query;
-    let only = match &q.only {
-        None => Value::Null,
-        Some(Only::Building(b)) => json!({"building": b}),
-        Some(Only::Dimension(d, v)) => json!({d.name(): v}),
-    };
-    Ok(json_response(json!({
-        "by": grouping_name(q.by),
-        "from": q.from.to_string(),
-        "to": q.to.to_string(),
-        "mediaType": q.media.map(MediaType::as_str),
-        "only": only,
-        "totals": {
-            "streams": good + poor + unclassified,
-            "good": good,
-            "poor": poor,
-            "unclassified": unclassified,
-            "poorRate": (good + poor > 0).then(|| round(poor as f64 / (good + poor) as f64)),
-        },
-        "rows": rows.iter().zip(links).map(|(r, l)| row_json(r, l)).collect::<Vec<_>>(),
-    })))
-}
-
-/// `GET /callrec/reports/quality/thresholds`: the limits streams are classified with.
-pub async fn thresholds() -> Response {
-    json_response(serde_json::to_value(quality::thresholds()).expect("thresholds serialize"))
-}
-
-/// `PUT /callrec/buildings`: replaces the tenant's subnet-to-building map with a CQD building file.
-pub async fn put_buildings(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::invalid_body("the building file is not UTF-8 text"))?;
-    let parsed =
-        buildings::parse_buildings(text).map_err(|e| ApiError::invalid_body(e.to_string()))?;
-    let count = parsed.len();
-    state.store.put_buildings(&caller.tenant, parsed).await?;
-    Ok((StatusCode::OK, json_response(json!({"buildings": count}))).into_response())
-}
-
-/// `GET /callrec/buildings`: the map as uploaded, as CSV (with a header row) or JSON.
-pub async fn get_buildings(
-    State(state): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let stored = state.store.buildings(&caller.tenant).await?;
-    if wants_csv(&headers) {
-        return Ok(csv_response(buildings::buildings_csv(&stored)));
-    }
-    let value: Vec<Value> = stored
-        .iter()
-        .map(|b| {
-            let mut m = Map::new();
-            for column in buildings::CQD_COLUMNS
-                .iter()
-                .map(|c| (*c).to_owned())
-                .chain(b.attributes.iter().map(|(k, _)| k.clone()))
-            {
-                if let Some(v) = b.column(&column) {
-                    m.entry(column).or_insert(Value::String(v));
-                }
-            }
-            Value::Object(m)
-        })
-        .collect();
-    Ok(json_response(json!({ "value": value })))
 }
 
 #[cfg(test)]
@@ -527,7 +386,7 @@ mod tests {
             })
             .collect();
         let now = edm::parse_date_time_offset("2025-02-10T15:30:00Z").unwrap();
-        ReportRequest::parse(&pairs, false, now).map_err(|e| e.message)
+        ReportRequest::parse(&pairs, false, now).map_err(|e| e.0)
     }
 
     fn t(s: &str) -> Ticks {

@@ -7,7 +7,6 @@
 //! URL), and only then stores it. Expired subscriptions are invisible here at once, and removed by the
 //! delivery workers shortly after.
 
-use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -269,7 +268,7 @@ async fn check_endpoint(
 /// `POST /subscriptions`.
 pub async fn create(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
+    version: ApiVersion,
     caller: Caller,
     headers: HeaderMap,
     body: Bytes,
@@ -359,7 +358,7 @@ fn limit_reached() -> ApiError {
 /// `GET /subscriptions`: the tenant's subscriptions that have not expired.
 pub async fn list(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
+    version: ApiVersion,
     caller: Caller,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -391,7 +390,7 @@ async fn live(state: &AppState, tenant: &str, id: &str) -> Result<Subscription, 
 /// `GET /subscriptions/{id}`.
 pub async fn get(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
+    version: ApiVersion,
     Path(id): Path<String>,
     caller: Caller,
     headers: HeaderMap,
@@ -406,7 +405,7 @@ pub async fn get(
 /// again) a subscription.
 pub async fn update(
     State(state): State<AppState>,
-    Extension(version): Extension<ApiVersion>,
+    version: ApiVersion,
     Path(id): Path<String>,
     caller: Caller,
     headers: HeaderMap,

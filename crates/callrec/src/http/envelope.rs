@@ -12,24 +12,13 @@ use axum::response::Response;
 
 use super::error::{ErrorInfo, describe_status};
 
-/// The ids of one request, available to handlers as an extension.
-#[derive(Debug, Clone)]
-pub struct RequestIds {
-    pub request_id: String,
-    pub client_request_id: Option<String>,
-}
-
-pub async fn envelope(mut request: Request, next: Next) -> Response {
+pub async fn envelope(request: Request, next: Next) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let client_request_id = request
         .headers()
         .get("client-request-id")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    request.extensions_mut().insert(RequestIds {
-        request_id: request_id.clone(),
-        client_request_id: client_request_id.clone(),
-    });
     let mut response = next.run(request).await;
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let status = response.status();

@@ -1,0 +1,138 @@
+//! The router: every URL callrec answers, and the layers every request passes through.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{FromRef, Request};
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+
+use super::auth::AuthGate;
+use super::error::{ApiError, codes};
+use super::state::{ApiVersion, AppState};
+use super::{call_records, envelope, logs, metadata, records, reports, subscriptions};
+use crate::faults::Faults;
+use crate::metrics::Metrics;
+use crate::throttle::Throttle;
+
+/// Builds the whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let versioned = |version: ApiVersion| {
+        Router::new()
+            .route(
+                "/communications/callRecords",
+                get(call_records::list).post(records::post_record),
+            )
+            .route(
+                "/communications/callRecords/{id}",
+                get(call_records::get_record)
+                    .put(records::put_record)
+                    .delete(records::delete_record),
+            )
+            .route(
+                "/communications/callRecords/{id}/sessions",
+                get(call_records::list_sessions),
+            )
+            .route(
+                "/communications/callRecords/{id}/sessions/{sid}",
+                get(call_records::get_session),
+            )
+            .route(
+                "/communications/callRecords/{id}/sessions/{sid}/segments",
+                get(call_records::list_segments),
+            )
+            .route(
+                "/communications/callRecords/{id}/sessions/{sid}/segments/{segid}",
+                get(call_records::get_segment),
+            )
+            .route(
+                "/communications/callRecords/{id}/participants_v2",
+                get(call_records::list_participants),
+            )
+            .route(
+                "/communications/callRecords/{id}/participants_v2/{pid}",
+                get(call_records::get_participant),
+            )
+            .route(
+                "/communications/callRecords/{id}/organizer_v2",
+                get(call_records::get_organizer),
+            )
+            .route("/$metadata", get(metadata::csdl))
+            .route(
+                "/subscriptions",
+                get(subscriptions::list).post(subscriptions::create),
+            )
+            .route(
+                "/subscriptions/{id}",
+                get(subscriptions::get)
+                    .patch(subscriptions::update)
+                    .delete(subscriptions::delete),
+            )
+            .route(
+                "/subscriptions/{id}/reauthorize",
+                post(subscriptions::reauthorize),
+            )
+            .layer(axum::Extension(version))
+    };
+    let max_body = state.config.max_body_bytes;
+    let gate = AuthGate::from_ref(&state);
+    let throttle = Option::<Arc<Throttle>>::from_ref(&state);
+    let faults = Arc::<Faults>::from_ref(&state);
+    let metrics = Arc::<Metrics>::from_ref(&state);
+    Router::new()
+        .nest("/v1.0", versioned(ApiVersion::V1))
+        .nest("/beta", versioned(ApiVersion::Beta))
+        .route("/callrec/import", post(logs::bulk_import))
+        .route("/callrec/logs", post(logs::post_row))
+        .route("/callrec/logs/{kind}", post(logs::post_row_of_kind))
+        .route(
+            "/callrec/logs/{kind}/{key}",
+            get(logs::get_row).delete(logs::delete_row),
+        )
+        .route(
+            "/callrec/callRecords/{id}/directRoutingCalls",
+            get(logs::linked_rows),
+        )
+        .route("/callrec/reports/quality", get(reports::quality_report))
+        .route(
+            "/callrec/reports/quality/thresholds",
+            get(reports::thresholds),
+        )
+        .route(
+            "/callrec/buildings",
+            get(reports::get_buildings).put(reports::put_buildings),
+        )
+        .route("/metrics", get(super::metrics::metrics))
+        .route(
+            "/callrec/faults",
+            get(super::faults::get_settings)
+                .put(super::faults::put_settings)
+                .delete(super::faults::clear_settings),
+        )
+        .route("/openapi.json", get(metadata::openapi))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(unknown_resource)
+        .with_state(state)
+        // Outermost first: who is calling, then injected faults, then throttling (which counts callers).
+        .layer(from_fn_with_state(throttle, super::throttle::limit))
+        .layer(from_fn_with_state(faults, super::faults::inject))
+        .layer(from_fn_with_state(gate, super::auth::authenticate))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn(envelope::envelope))
+        // Outermost, so that requests refused by any layer above are counted too.
+        .layer(from_fn_with_state(metrics, super::metrics::track))
+}
+
+/// Graph answers a URL it cannot map with 400 and names the segment it could not resolve.
+async fn unknown_resource(request: Request) -> ApiError {
+    let path = request.uri().path();
+    let segment = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or(path);
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        codes::BAD_REQUEST,
+        format!("Resource not found for the segment '{decoded}'."),
+    )
+}
