@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use callrec::generate::{Generator, GeneratorConfig};
-use callrec::ingest::{IngestOptions, check_record};
+use callrec::ingest::{IngestOptions, admit_record};
 use callrec_model::edm::Ticks;
 use callrec_model::logs::{LogKind, PreparedLogRow, check_log_row};
 use callrec_model::prepare::PreparedRecord;
@@ -101,9 +101,9 @@ fn prepare_all(
     let prepared = raw
         .iter()
         .map(|r| {
-            check_record(r.clone(), options)
-                .map(|c| c.record)
-                .map_err(|(path, message)| anyhow::anyhow!("{path}: {message}"))
+            admit_record(r.clone(), options)
+                .map(|a| a.prepare())
+                .map_err(anyhow::Error::from)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok((prepared, raw.len() as f64 / started.elapsed().as_secs_f64()))

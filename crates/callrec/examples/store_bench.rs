@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use callrec::generate::{Generator, GeneratorConfig};
-use callrec::ingest::check_record;
+use callrec::ingest::admit_record;
 use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{ListQuery, RecordOrder};
 use callrec_store::{Slice, Store, WriteCondition};
@@ -207,9 +207,9 @@ async fn main() -> anyhow::Result<()> {
     });
     let records: Vec<PreparedRecord> = (0..args.records)
         .map(|i| {
-            check_record(Value::Object(generator.record(i)), &Default::default())
-                .map(|c| c.record)
-                .map_err(|(path, message)| anyhow::anyhow!("{path}: {message}"))
+            admit_record(Value::Object(generator.record(i)), &Default::default())
+                .map(|a| a.prepare())
+                .map_err(anyhow::Error::from)
         })
         .collect::<Result<_, _>>()?;
     let json_bytes: usize = (0..args.records.min(1000))

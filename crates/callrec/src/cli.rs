@@ -10,9 +10,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::generate::GeneratorConfig;
 use crate::http::{self, ApiConfig, AppState};
 use crate::ingest::{self, IngestSummary};
 use crate::{auth, demo, faults, retention, storage, throttle};
+use callrec_model::edm::parse_date;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -243,7 +245,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     crate::reports::configure_thresholds(args.quality_thresholds.as_deref())?;
     let store = storage::open(&args.store).await?;
     if args.demo {
-        demo::fill_if_empty(&store, args.demo_records).await?;
+        demo::fill_if_empty(&store, &args.guard.default_tenant, args.demo_records).await?;
     }
     crate::reports::spawn_report_preparation(store.clone());
     let config = api_config(&args).await?;
@@ -489,7 +491,7 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             bar: bar.clone(),
         };
         let input = ingest::maybe_gunzip(counted).with_context(|| format!("cannot read {file}"))?;
-        let summary = crate::ingest_logs::ingest_any(
+        let summary = ingest::ingest_any(
             store.clone(),
             &args.tenant,
             input,
@@ -563,7 +565,7 @@ impl std::io::Read for CountingReader {
 }
 
 async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
-    let config = demo::generator_config(&args)?;
+    let config = generator_config(&args)?;
     let generator = Arc::new(crate::generate::Generator::new(config));
     let started = Instant::now();
     match (&args.out, &args.store) {
@@ -616,4 +618,20 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
         eprintln!("log rows: {summary:?}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The generator settings a `callrec generate` command line asks for.
+fn generator_config(args: &GenerateArgs) -> anyhow::Result<GeneratorConfig> {
+    let start = match &args.start {
+        Some(s) => parse_date(s).map_err(|e| anyhow::anyhow!("--start: {e}"))?,
+        None => demo::days_before_today(args.days),
+    };
+    Ok(GeneratorConfig {
+        records: args.records,
+        seed: args.seed,
+        start,
+        days: args.days,
+        tenant_id: args.tenant.clone(),
+        users: args.users,
+    })
 }

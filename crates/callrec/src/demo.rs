@@ -6,35 +6,17 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use callrec_model::edm::{Ticks, parse_date};
+use callrec_model::edm::Ticks;
 use callrec_store::{Store, WriteCondition};
 use serde_json::{Map, Value};
 
-use crate::auth::DEFAULT_TENANT;
-use crate::cli::GenerateArgs;
 use crate::generate::{Generator, GeneratorConfig};
 use crate::ingest::{self, IngestSummary};
 
 const SECONDS_PER_DAY: i64 = 86_400;
 
-/// The generator settings a `callrec generate` command line asks for.
-pub fn generator_config(args: &GenerateArgs) -> anyhow::Result<GeneratorConfig> {
-    let start = match &args.start {
-        Some(s) => parse_date(s).map_err(|e| anyhow::anyhow!("--start: {e}"))?,
-        None => days_before_today(args.days),
-    };
-    Ok(GeneratorConfig {
-        records: args.records,
-        seed: args.seed,
-        start,
-        days: args.days,
-        tenant_id: args.tenant.clone(),
-        users: args.users,
-    })
-}
-
 /// Midnight UTC, `days` days before today.
-fn days_before_today(days: u32) -> Ticks {
+pub fn days_before_today(days: u32) -> Ticks {
     let now = Ticks::now().0 / callrec_model::edm::TICKS_PER_SECOND;
     let today = now - now.rem_euclid(SECONDS_PER_DAY);
     Ticks::from_unix_seconds(today - i64::from(days) * SECONDS_PER_DAY)
@@ -53,10 +35,11 @@ pub async fn generate_into(
     });
     let input: Box<dyn std::io::BufRead + Send> =
         Box::new(std::io::BufReader::with_capacity(1 << 20, reader));
-    let summary = ingest::ingest_reader(
+    let summary = ingest::ingest(
         store.clone(),
         tenant,
         input,
+        ingest::Records,
         ingest::IngestOptions::default(),
         |_| {},
     )
@@ -66,8 +49,13 @@ pub async fn generate_into(
 }
 
 /// Fills an empty store with the documentation's examples and `records` generated records over the
-/// last 30 days. A store that holds anything is left as it is.
-pub async fn fill_if_empty(store: &Arc<dyn Store>, records: u64) -> anyhow::Result<()> {
+/// last 30 days, for `tenant` (the tenant a server without tokens serves). A store that holds anything is
+/// left as it is.
+pub async fn fill_if_empty(
+    store: &Arc<dyn Store>,
+    tenant: &str,
+    records: u64,
+) -> anyhow::Result<()> {
     if store.stats().await?.records > 0 {
         tracing::info!("--demo: the store already holds records; leaving it as it is");
         return Ok(());
@@ -75,16 +63,14 @@ pub async fn fill_if_empty(store: &Arc<dyn Store>, records: u64) -> anyhow::Resu
     let examples = example_records();
     let mut prepared = Vec::new();
     for record in examples {
-        let checked =
-            ingest::check_record(Value::Object(record), &ingest::IngestOptions::default())
-                .map_err(|(path, message)| {
-                    anyhow::anyhow!("a documentation example does not validate: {path}: {message}")
-                })?;
-        prepared.push(checked.record);
+        let admitted =
+            ingest::admit_record(Value::Object(record), &ingest::IngestOptions::default())
+                .map_err(|e| anyhow::anyhow!("a documentation example does not validate: {e}"))?;
+        prepared.push(admitted.prepare());
     }
     let count = prepared.len();
     store
-        .put_records(DEFAULT_TENANT, prepared, WriteCondition::NewerVersion)
+        .put_records(tenant, prepared, WriteCondition::NewerVersion)
         .await?;
     let days = 30;
     let config = GeneratorConfig {
@@ -92,10 +78,10 @@ pub async fn fill_if_empty(store: &Arc<dyn Store>, records: u64) -> anyhow::Resu
         seed: 1,
         start: days_before_today(days),
         days,
-        tenant_id: DEFAULT_TENANT.to_owned(),
+        tenant_id: tenant.to_owned(),
         users: 300,
     };
-    let summary = generate_into(store, Arc::new(Generator::new(config)), DEFAULT_TENANT).await?;
+    let summary = generate_into(store, Arc::new(Generator::new(config)), tenant).await?;
     tracing::info!(
         examples = count,
         generated = summary.imported,

@@ -1,22 +1,33 @@
-//! Ingestion: NDJSON, JSON arrays and Graph collection pages → validated, prepared records → the store.
+//! Ingestion: NDJSON, JSON arrays and Graph collection pages → admitted (validated, scrubbed, prepared)
+//! call records or log rows → the store.
 //!
-//! One pipeline serves `callrec import`, the bulk HTTP endpoint and the demo loader. It reads the input in
-//! batches, validates and prepares batches on blocking threads (several at once, so both cores work), and
-//! writes them to the store in input order, one atomic transaction per batch. A bad record rejects only its
-//! own line; it is reported with its line number, the JSON path and the reason.
+//! One pipeline serves `callrec import`, `POST /callrec/import`, the single-item writes of the HTTP API and
+//! the demo loader, for both kinds of input: a [`Kind`] says how one item is admitted and how a batch is
+//! written, and everything else (reading, batching, preparing on blocking threads, writing in input order,
+//! counting) is shared. Input is read in batches; batches are admitted on blocking threads, several at once
+//! so that both cores work, and written in input order, one atomic transaction each. A bad item rejects only
+//! itself; it is reported with its line number, the JSON path and the reason.
+//!
+//! The single-item writes call the same admission ([`admit_record`], [`admit_log_row`]) as the bulk path,
+//! so an item is accepted or refused for the same reasons wherever it arrives.
 
-use std::io::{BufRead, BufReader, Read};
+mod input;
+mod logs;
+mod records;
+
+use std::io::BufRead;
 use std::sync::Arc;
 use std::time::Duration;
 
 use callrec_model::edm::Ticks;
-use callrec_model::prepare::{PreparedRecord, prepare};
-use callrec_model::validate::validate_call_record;
-use callrec_store::{PutOutcome, Store, WriteCondition};
+use callrec_model::validate::ValidationError;
+use callrec_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::scrubbing::scrub_incoming_record;
+pub use input::{InputKind, UnknownKind, detect, maybe_gunzip, parse_kind};
+pub use logs::{LogRows, admit_log_row};
+pub use records::{AdmittedRecord, Records, admit_record};
 
 /// How ingestion treats what it stores.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,30 +46,57 @@ impl IngestOptions {
     }
 }
 
-/// Records per write transaction and per preparation task.
-const BATCH_RECORDS: usize = 1000;
-/// Bytes of input per batch, whichever limit comes first.
+/// Bytes of input per batch, whatever the kind's item limit.
 const BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// Rejections reported in full (the count keeps going past this).
 const MAX_REPORTED_REJECTIONS: usize = 1000;
+/// Admitted batches waiting to be written; bounds the memory an ingestion holds.
+const BATCHES_IN_FLIGHT: usize = 3;
 
-/// Why one input record was not stored.
+/// Why an ingestion stopped. What it wrote before stays written.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The input could not be read or decompressed: the sender's to fix.
+    #[error("the input cannot be read: {0}")]
+    Read(#[from] std::io::Error),
+    /// The caller named a kind of input that does not exist.
+    #[error(transparent)]
+    UnknownKind(#[from] UnknownKind),
+    /// The store failed: the server's to fix.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An admission task failed (it panicked): a defect, not bad input.
+    #[error("ingestion stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Why one input item was not stored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
     /// 1-based line of NDJSON input, or 1-based position in an array or a `value` collection.
     pub line: u64,
-    /// JSON path of the offending value, `$` for the whole record.
+    /// JSON path of the offending value, `$` for the whole item.
     pub path: String,
     pub message: String,
+}
+
+impl Rejection {
+    fn new(line: u64, e: ValidationError) -> Self {
+        Rejection {
+            line,
+            path: e.path,
+            message: e.message,
+        }
+    }
 }
 
 /// What an ingestion did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IngestSummary {
-    /// Records stored for the first time.
+    /// Items stored for the first time.
     pub imported: u64,
-    /// Records that replaced an older version.
+    /// Items that replaced an older version.
     pub replaced: u64,
     /// Records ignored because an equal or newer version was already stored.
     pub ignored_stale: u64,
@@ -81,287 +119,94 @@ impl IngestSummary {
             self.rejections.push(rejection);
         }
     }
-
-    fn tally(&mut self, outcome: PutOutcome) {
-        match outcome {
-            PutOutcome::Created => self.imported += 1,
-            PutOutcome::Replaced { .. } => self.replaced += 1,
-            PutOutcome::Stale { .. } | PutOutcome::Conflict { .. } => self.ignored_stale += 1,
-        }
-    }
 }
 
-/// A record read, validated and prepared, or why not.
-pub struct CheckedRecord {
-    pub record: PreparedRecord,
-    pub warnings: u64,
+/// What one batch's write did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub created: u64,
+    pub replaced: u64,
+    pub stale: u64,
 }
 
-/// Validates and prepares one record given as JSON text.
-pub fn check_record_bytes(
-    bytes: &[u8],
-    options: &IngestOptions,
-) -> Result<CheckedRecord, (String, String)> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| ("$".to_owned(), format!("not valid JSON: {e}")))?;
-    check_record(value, options)
+/// One kind of ingestible item: how an item is admitted and how a batch of them is written.
+pub trait Kind: Send + Sync + 'static {
+    /// An item ready for the store.
+    type Item: Send + 'static;
+    /// Items per write transaction (and per admission task).
+    const BATCH_ITEMS: usize;
+
+    /// Validates, scrubs (when `options` say so) and prepares one item; `Ok` carries its warning count.
+    fn admit(
+        &self,
+        value: Value,
+        options: &IngestOptions,
+    ) -> Result<(Self::Item, u64), ValidationError>;
+
+    /// Writes one batch for a tenant, atomically.
+    fn write(
+        store: &Arc<dyn Store>,
+        tenant: &str,
+        items: Vec<Self::Item>,
+    ) -> impl Future<Output = Result<Tally, StoreError>> + Send;
 }
 
-/// Validates and prepares one record given as a JSON value (scrubbed first when `options` say so).
-pub fn check_record(
-    value: Value,
-    options: &IngestOptions,
-) -> Result<CheckedRecord, (String, String)> {
-    let report = validate_call_record(&value).map_err(|e| (e.path.clone(), e.message.clone()))?;
-    let Value::Object(mut map) = value else {
-        return Err((
-            "$".to_owned(),
-            "a callRecord must be a JSON object".to_owned(),
-        ));
-    };
-    let scrubbed = scrub_incoming_record(&mut map, options);
-    let mut record = prepare(map);
-    record.scrubbed = scrubbed;
-    Ok(CheckedRecord {
-        record,
-        warnings: report.warnings.len() as u64,
-    })
-}
-
-/// One batch of input items, each with its line (or position) number.
-struct Batch {
-    items: Vec<(u64, Item)>,
-    bytes: u64,
-}
-
-enum Item {
-    Text(Vec<u8>),
-    Value(Value),
-}
-
-struct PreparedBatch {
-    records: Vec<PreparedRecord>,
+/// A batch of input items admitted as one kind, with what was refused.
+struct Admitted<T> {
+    items: Vec<T>,
     rejections: Vec<Rejection>,
     warnings: u64,
     bytes: u64,
 }
 
-fn prepare_batch(batch: Batch, options: &IngestOptions) -> PreparedBatch {
-    let mut out = PreparedBatch {
-        records: Vec::with_capacity(batch.items.len()),
+fn admit_batch<K: Kind>(
+    kind: &K,
+    batch: input::Batch,
+    options: &IngestOptions,
+) -> Admitted<K::Item> {
+    let mut out = Admitted {
+        items: Vec::with_capacity(batch.items.len()),
         rejections: Vec::new(),
         warnings: 0,
         bytes: batch.bytes,
     };
     for (line, item) in batch.items {
-        let checked = match item {
-            Item::Text(bytes) => check_record_bytes(&bytes, options),
-            Item::Value(v) => check_record(v, options),
-        };
-        match checked {
-            Ok(c) => {
-                out.warnings += c.warnings;
-                out.records.push(c.record);
+        let value = match item.into_value() {
+            Ok(v) => v,
+            Err(e) => {
+                out.rejections.push(Rejection::new(line, e));
+                continue;
             }
-            Err((path, message)) => out.rejections.push(Rejection {
-                line,
-                path,
-                message,
-            }),
+        };
+        match kind.admit(value, options) {
+            Ok((item, warnings)) => {
+                out.warnings += warnings;
+                out.items.push(item);
+            }
+            Err(e) => out.rejections.push(Rejection::new(line, e)),
         }
     }
     out
 }
 
-/// Wraps a reader so that gzip input (by its magic bytes) is decompressed.
-pub fn maybe_gunzip<R: Read + Send + 'static>(
-    reader: R,
-) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let mut buffered = BufReader::with_capacity(1 << 20, reader);
-    let head = buffered.fill_buf()?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(BufReader::with_capacity(
-            1 << 20,
-            flate2::bufread::MultiGzDecoder::new(buffered),
-        )))
-    } else {
-        Ok(Box::new(buffered))
-    }
-}
-
-/// Reads batches from NDJSON, a JSON array, or a `{"value":[...]}` page, and sends them on.
-fn read_batches(
-    mut input: Box<dyn BufRead + Send>,
-    mut send: impl FnMut(Batch) -> bool,
-) -> std::io::Result<Option<Rejection>> {
-    let first = loop {
-        let buf = input.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(None);
-        }
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => {
-                let c = buf[i];
-                input.consume(i);
-                break c;
-            }
-            None => {
-                let n = buf.len();
-                input.consume(n);
-            }
-        }
-    };
-    let mut line_no = 0u64;
-    let mut pending: Option<Vec<u8>> = None;
-    if first == b'[' || first == b'{' {
-        // NDJSON starts with a complete object on its first line; anything else starting with `[` or `{` is
-        // one JSON document: an array, a collection page, or a pretty-printed record.
-        let mut first_line = Vec::new();
-        input.read_until(b'\n', &mut first_line)?;
-        let as_line = if first == b'{' {
-            serde_json::from_slice::<Value>(&first_line).ok()
-        } else {
-            None
-        };
-        match as_line {
-            Some(Value::Object(mut map)) if is_collection_page(&map) => {
-                let Some(Value::Array(items)) = map.remove("value") else {
-                    unreachable!("checked above")
-                };
-                if !send_values(items, first_line.len() as u64, 1, &mut send) {
-                    return Ok(None);
-                }
-                line_no = 1;
-            }
-            Some(_) => pending = Some(first_line),
-            None => {
-                let mut all = first_line;
-                input.read_to_end(&mut all)?;
-                match serde_json::from_slice::<Value>(&all) {
-                    Ok(Value::Array(items)) => {
-                        send_values(items, all.len() as u64, 1, &mut send);
-                    }
-                    Ok(Value::Object(mut map)) if is_collection_page(&map) => {
-                        let Some(Value::Array(items)) = map.remove("value") else {
-                            unreachable!("checked above")
-                        };
-                        send_values(items, all.len() as u64, 1, &mut send);
-                    }
-                    Ok(v) => {
-                        send(Batch {
-                            items: vec![(1, Item::Value(v))],
-                            bytes: all.len() as u64,
-                        });
-                    }
-                    Err(e) => {
-                        return Ok(Some(Rejection {
-                            line: e.line() as u64,
-                            path: "$".to_owned(),
-                            message: format!(
-                                "the input is neither NDJSON nor one JSON document: {e}"
-                            ),
-                        }));
-                    }
-                }
-                return Ok(None);
-            }
-        }
-    }
-    let mut batch = Batch {
-        items: Vec::new(),
-        bytes: 0,
-    };
-    let mut batch_bytes = 0usize;
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        let n = match pending.take() {
-            Some(first_line) => {
-                line = first_line;
-                line.len()
-            }
-            None => input.read_until(b'\n', &mut line)?,
-        };
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        batch.bytes += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        batch_bytes += n;
-        batch
-            .items
-            .push((line_no, Item::Text(std::mem::take(&mut line))));
-        if batch.items.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
-            if !send(std::mem::replace(
-                &mut batch,
-                Batch {
-                    items: Vec::new(),
-                    bytes: 0,
-                },
-            )) {
-                return Ok(None);
-            }
-            batch_bytes = 0;
-        }
-    }
-    if !batch.items.is_empty() || batch.bytes > 0 {
-        send(batch);
-    }
-    Ok(None)
-}
-
-fn is_collection_page(map: &serde_json::Map<String, Value>) -> bool {
-    map.get("value").is_some_and(Value::is_array) && !map.contains_key("id")
-}
-
-/// Sends the items of an array in batches, numbered from `first`; false when the receiver is gone.
-fn send_values(
-    items: Vec<Value>,
-    bytes: u64,
-    first: u64,
-    send: &mut impl FnMut(Batch) -> bool,
-) -> bool {
-    let total = items.len().max(1) as u64;
-    let mut batch = Batch {
-        items: Vec::new(),
-        bytes: 0,
-    };
-    for (i, v) in items.into_iter().enumerate() {
-        batch.items.push((first + i as u64, Item::Value(v)));
-        if batch.items.len() >= BATCH_RECORDS {
-            batch.bytes = bytes * batch.items.len() as u64 / total;
-            if !send(std::mem::replace(
-                &mut batch,
-                Batch {
-                    items: Vec::new(),
-                    bytes: 0,
-                },
-            )) {
-                return false;
-            }
-        }
-    }
-    batch.bytes = bytes * batch.items.len() as u64 / total;
-    send(batch)
-}
-
-/// Ingests everything a reader holds into the store for one tenant, calling `progress` after each batch
-/// is durably stored. Records of one input are applied in input order.
-pub async fn ingest_reader(
+/// Ingests everything a reader holds as items of one kind into the store for one tenant, calling
+/// `progress` after each batch is durably stored. Items of one input are applied in input order.
+pub async fn ingest<K: Kind>(
     store: Arc<dyn Store>,
     tenant: &str,
     reader: Box<dyn BufRead + Send>,
+    kind: K,
     options: IngestOptions,
     mut progress: impl FnMut(&IngestSummary) + Send,
-) -> anyhow::Result<IngestSummary> {
+) -> Result<IngestSummary, IngestError> {
+    let kind = Arc::new(kind);
     let runtime = tokio::runtime::Handle::current();
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<tokio::task::JoinHandle<PreparedBatch>>(3);
+    let (tx, mut rx) =
+        tokio::sync::mpsc::channel::<tokio::task::JoinHandle<Admitted<K::Item>>>(BATCHES_IN_FLIGHT);
     let reader_task = tokio::task::spawn_blocking(move || {
-        read_batches(reader, |batch| {
-            let handle = runtime.spawn_blocking(move || prepare_batch(batch, &options));
+        input::read_batches(reader, K::BATCH_ITEMS, BATCH_BYTES, |batch| {
+            let kind = kind.clone();
+            let handle = runtime.spawn_blocking(move || admit_batch(&*kind, batch, &options));
             tx.blocking_send(handle).is_ok()
         })
     });
@@ -373,13 +218,11 @@ pub async fn ingest_reader(
         for r in batch.rejections {
             summary.reject(r);
         }
-        if !batch.records.is_empty() {
-            let outcomes = store
-                .put_records(tenant, batch.records, WriteCondition::NewerVersion)
-                .await?;
-            for o in outcomes {
-                summary.tally(o);
-            }
+        if !batch.items.is_empty() {
+            let tally = K::write(&store, tenant, batch.items).await?;
+            summary.imported += tally.created;
+            summary.replaced += tally.replaced;
+            summary.ignored_stale += tally.stale;
         }
         progress(&summary);
     }
@@ -387,4 +230,26 @@ pub async fn ingest_reader(
         summary.reject(r);
     }
     Ok(summary)
+}
+
+/// Ingests an input of call records or log rows: `kind` as named by the caller, else as [`detect`] reads
+/// it from the input's first bytes.
+pub async fn ingest_any(
+    store: Arc<dyn Store>,
+    tenant: &str,
+    mut reader: Box<dyn BufRead + Send>,
+    kind: Option<&str>,
+    options: IngestOptions,
+    progress: impl FnMut(&IngestSummary) + Send,
+) -> Result<IngestSummary, IngestError> {
+    let kind = match kind {
+        Some(text) => parse_kind(text)?,
+        None => detect(reader.fill_buf()?),
+    };
+    match kind {
+        InputKind::CallRecords => ingest(store, tenant, reader, Records, options, progress).await,
+        InputKind::Logs(hint) => {
+            ingest(store, tenant, reader, LogRows { hint }, options, progress).await
+        }
+    }
 }

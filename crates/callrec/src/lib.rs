@@ -10,7 +10,6 @@ pub mod faults;
 pub mod generate;
 pub mod http;
 pub mod ingest;
-pub mod ingest_logs;
 pub mod metrics;
 pub mod migrate_store;
 pub mod notify;

@@ -16,7 +16,7 @@ use callrec_model::edm::Ticks;
 use callrec_model::logs::function::FunctionErrorKind;
 use callrec_model::logs::{
     self, DialoutQuery, FunctionCall, LogCursor, LogFilter, LogKind, LogQuery, LogStart,
-    SchemaVersion, check_log_row, log_filter, parse_function_call,
+    SchemaVersion, log_filter, parse_function_call,
 };
 use callrec_model::odata::{self, RawOptions};
 use callrec_store::logs::{DialoutRow, LogPutOutcome};
@@ -30,7 +30,7 @@ use super::paging;
 use super::wire::{self, BaseUrl, ObjectWriter, Preferences};
 use super::{ApiVersion, AppState};
 use crate::auth::Caller;
-use crate::ingest::IngestSummary;
+use crate::ingest::{self, IngestError, IngestSummary};
 
 /// Rows in one page of a log function (Graph's).
 pub const LOG_PAGE: usize = 1000;
@@ -465,10 +465,7 @@ async fn ingest_one(
 ) -> Result<Response, ApiError> {
     check_json_content_type(headers, "log row")?;
     let value = parse_json(body, "log row")?;
-    let checked = check_log_row(kind, value)
-        .map_err(|e| ApiError::invalid_body(format!("{}: {}", e.path, e.message)))?;
-    let mut row = checked.row;
-    crate::scrubbing::scrub_incoming_log_row(&mut row, &state.ingest_options());
+    let (row, warnings) = crate::ingest::admit_log_row(kind, value, &state.ingest_options())?;
     let (kind, key, stored_body) = (row.kind, row.key.clone(), row.body.clone());
     let outcome = state
         .store
@@ -484,10 +481,7 @@ async fn ingest_one(
     let mut response = wire::json_response(status, stored_body, None);
     let h = response.headers_mut();
     h.insert("callrec-ingest-outcome", HeaderValue::from_static(label));
-    h.insert(
-        "callrec-warnings",
-        HeaderValue::from(checked.warnings.len() as u64),
-    );
+    h.insert("callrec-warnings", HeaderValue::from(warnings));
     if let Ok(location) = HeaderValue::from_str(&format!(
         "/callrec/logs/{}/{}",
         kind.flag(),
@@ -551,12 +545,8 @@ pub async fn bulk_import(
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("kind"))
         .map(|(_, value)| value.clone());
-    let reader = crate::ingest::maybe_gunzip(std::io::Cursor::new(body))
-        .map_err(|e| ApiError::invalid_body(format!("The request body cannot be read: {e}")))?;
-    if let Some(text) = &kind {
-        crate::ingest_logs::parse_kind(text).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    }
-    let summary: IngestSummary = crate::ingest_logs::ingest_any(
+    let reader = ingest::maybe_gunzip(std::io::Cursor::new(body)).map_err(IngestError::from)?;
+    let summary: IngestSummary = ingest::ingest_any(
         state.store.clone(),
         &caller.tenant,
         reader,
@@ -564,8 +554,7 @@ pub async fn bulk_import(
         state.ingest_options(),
         |_| {},
     )
-    .await
-    .map_err(super::records::import_error)?;
+    .await?;
     let body = serde_json::to_vec(&summary).map_err(ApiError::internal)?;
     Ok(wire::json_response(StatusCode::OK, body, None))
 }

@@ -1,13 +1,12 @@
 //! callrec's write endpoints (Graph itself is read-only): create, replace and delete one record in Graph's
-//! shape, and a bulk NDJSON endpoint that runs the same pipeline as `callrec import`.
+//! shape, admitted by the same check as every record of a bulk import ([`crate::ingest::admit_record`]).
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use callrec_model::edm::Ticks;
-use callrec_model::prepare::prepare;
-use callrec_model::validate::validate_call_record;
+use callrec_model::validate::ValidationError;
 use callrec_store::{PutOutcome, Slice, WriteCondition};
 use serde_json::Value;
 
@@ -16,13 +15,29 @@ use super::error::{ApiError, codes};
 use super::wire::{self, BaseUrl, ObjectWriter, encode_segment};
 use super::{ApiVersion, AppState};
 use crate::auth::Caller;
-use crate::scrubbing::scrub_incoming_record;
+use crate::ingest::{IngestError, admit_record};
 
 /// How many times a replace retries when another writer changed the record in between.
 const REPLACE_ATTEMPTS: usize = 8;
 
-fn validation_error(e: callrec_model::validate::ValidationError) -> ApiError {
-    ApiError::invalid_body(format!("{}: {}", e.path, e.message))
+impl From<ValidationError> for ApiError {
+    fn from(e: ValidationError) -> Self {
+        ApiError::invalid_body(e.to_string())
+    }
+}
+
+impl From<IngestError> for ApiError {
+    /// An input that cannot be read is the client's to fix; everything else is the server's.
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Read(io) => {
+                ApiError::invalid_body(format!("The request body cannot be read: {io}"))
+            }
+            IngestError::UnknownKind(kind) => ApiError::bad_request(kind.to_string()),
+            IngestError::Store(store) => store.into(),
+            IngestError::Task(task) => ApiError::internal(task),
+        }
+    }
 }
 
 /// `POST /communications/callRecords`: ingests one record. 201 when new; 200 when it replaced an older
@@ -37,13 +52,7 @@ pub async fn post_record(
 ) -> Result<Response, ApiError> {
     check_json_content_type(&headers, "callRecord")?;
     let value = parse_json(&body, "callRecord")?;
-    validate_call_record(&value).map_err(validation_error)?;
-    let Value::Object(mut map) = value else {
-        unreachable!("the validator accepts only objects")
-    };
-    let scrubbed = scrub_incoming_record(&mut map, &state.ingest_options());
-    let mut record = prepare(map);
-    record.scrubbed = scrubbed;
+    let record = admit_record(value, &state.ingest_options())?.prepare();
     let id = record.id.clone();
     let tenant = caller.tenant;
     let outcome = single_outcome(
@@ -189,12 +198,8 @@ pub async fn put_record(
             }
         }
     }
-    validate_call_record(&value).map_err(validation_error)?;
-    let Value::Object(mut map) = value else {
-        unreachable!("the validator accepts only objects")
-    };
-    let scrubbed = scrub_incoming_record(&mut map, &state.ingest_options());
-    let body_version = map.get("version").and_then(Value::as_i64);
+    let admitted = admit_record(value, &state.ingest_options())?;
+    let body_version = admitted.json.get("version").and_then(Value::as_i64);
     let tenant = caller.tenant;
     let base = BaseUrl::from_headers(&headers, version);
     for _ in 0..REPLACE_ATTEMPTS {
@@ -203,18 +208,17 @@ pub async fn put_record(
             .get_record(&tenant, &id)
             .await?
             .map(|r| r.version);
-        let mut record = map.clone();
+        let mut record = admitted.clone();
         if let Some(v) = stored
             && body_version.is_none_or(|b| b <= v)
         {
-            record.insert("version".to_owned(), Value::from(v + 1));
-            record.insert(
+            record.json.insert("version".to_owned(), Value::from(v + 1));
+            record.json.insert(
                 "lastModifiedDateTime".to_owned(),
                 Value::String(Ticks::now().to_string()),
             );
         }
-        let mut prepared = prepare(record);
-        prepared.scrubbed = scrubbed;
+        let prepared = record.prepare();
         let outcome = single_outcome(
             state
                 .store
@@ -252,14 +256,5 @@ pub async fn delete_record(
         Err(ApiError::not_found(format!(
             "The callRecord '{id}' was not found."
         )))
-    }
-}
-
-/// Why an import of a request body failed: the body could not be read (a client's error), or the store
-/// failed (the server's).
-pub fn import_error(e: anyhow::Error) -> ApiError {
-    match e.downcast::<std::io::Error>() {
-        Ok(io) => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
-        Err(other) => ApiError::internal(other),
     }
 }

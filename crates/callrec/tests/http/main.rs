@@ -2,6 +2,7 @@
 
 mod auth;
 mod crash;
+mod demo;
 mod errors;
 mod faults;
 mod fidelity;
