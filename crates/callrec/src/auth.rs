@@ -171,8 +171,8 @@ struct RawHeader {
 }
 
 impl Authenticator {
-    /// Loads the keys (reading or fetching the JWKS: blocking).
-    pub fn new(settings: &TokenSettings) -> Result<Self, AuthSetupError> {
+    /// Loads the keys (reading or fetching the JWKS).
+    pub async fn new(settings: &TokenSettings) -> Result<Self, AuthSetupError> {
         if !settings.is_configured() {
             return Err(AuthSetupError::NoKeys);
         }
@@ -182,11 +182,10 @@ impl Authenticator {
             None => None,
         };
         let refresh = settings.jwks_refresh.unwrap_or(keys::REFRESH_INTERVAL);
-        let rsa = settings
-            .jwks
-            .clone()
-            .map(|source| keys::KeyRing::load(source, refresh))
-            .transpose()?;
+        let rsa = match settings.jwks.clone() {
+            Some(source) => Some(keys::KeyRing::load(source, refresh).await?),
+            None => None,
+        };
         let audiences = if settings.audiences.is_empty() {
             GRAPH_AUDIENCES.map(str::to_owned).to_vec()
         } else {
@@ -263,9 +262,12 @@ impl Authenticator {
         })
     }
 
-    /// Fetches a JWKS URL again if the refresh interval allows. Blocking.
-    pub fn refresh_keys(&self) -> bool {
-        self.rsa.as_ref().is_some_and(keys::KeyRing::refresh)
+    /// Fetches a JWKS URL again if the refresh interval allows.
+    pub async fn refresh_keys(&self) -> bool {
+        match &self.rsa {
+            Some(ring) => ring.refresh().await,
+            None => false,
+        }
     }
 
     /// Checks the value of a request's `Authorization` header, fetching the keys again once on an
@@ -277,11 +279,7 @@ impl Authenticator {
         let token = bearer_token(authorization)?.to_owned();
         match self.verify(&token) {
             Err(TokenError::UnknownKey) => {
-                let me = Arc::clone(self);
-                let refreshed = tokio::task::spawn_blocking(move || me.refresh_keys())
-                    .await
-                    .unwrap_or(false);
-                if refreshed {
+                if self.refresh_keys().await {
                     self.verify(&token)
                 } else {
                     Err(TokenError::UnknownKey)
@@ -383,8 +381,17 @@ pub fn dev_token(secret: &str, token: &DevToken) -> Result<String, AuthSetupErro
 mod tests {
     use super::*;
 
+    /// Sets up an authenticator outside any runtime, as the tests here have none.
+    fn setup(settings: &TokenSettings) -> Result<Authenticator, AuthSetupError> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(Authenticator::new(settings))
+    }
+
     fn hs(secret: &str) -> Authenticator {
-        Authenticator::new(&TokenSettings {
+        setup(&TokenSettings {
             hs256_secret: Some(secret.to_owned()),
             ..TokenSettings::default()
         })
@@ -421,7 +428,7 @@ mod tests {
     fn issuers_may_name_the_tenant() {
         let token = dev_token("s", &dev("t1", &[CALL_RECORDS_READ])).unwrap();
         let with_issuer = |iss: &str| {
-            Authenticator::new(&TokenSettings {
+            setup(&TokenSettings {
                 hs256_secret: Some("s".to_owned()),
                 issuers: vec![iss.to_owned()],
                 ..TokenSettings::default()
@@ -455,7 +462,7 @@ mod tests {
     #[test]
     fn no_settings_is_a_setup_error() {
         assert!(matches!(
-            Authenticator::new(&TokenSettings::default()),
+            setup(&TokenSettings::default()),
             Err(AuthSetupError::NoKeys)
         ));
     }

@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod migrate_store;
 pub mod notify;
+pub mod outbound;
 pub mod period;
 pub mod reports;
 pub mod retention;

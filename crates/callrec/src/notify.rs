@@ -267,10 +267,8 @@ pub struct Notifier {
 impl Notifier {
     pub fn new(config: NotifyConfig) -> Arc<Self> {
         // Graph does not follow redirects on deliveries; a webhook must answer itself.
-        let client = reqwest::Client::builder()
+        let client = crate::outbound::client_builder(config.validation_timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(config.validation_timeout)
-            .user_agent(concat!("callrec/", env!("CARGO_PKG_VERSION")))
             .build()
             .unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "cannot configure the webhook client; using its defaults");

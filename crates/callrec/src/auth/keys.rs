@@ -1,4 +1,5 @@
-//! The RSA signing keys tokens are checked against: a JWKS document read from a file or fetched from a URL.
+//! The RSA signing keys tokens are checked against: a JWKS document read from a file or fetched from a URL
+//! (with the client of [`crate::outbound`]).
 //!
 //! Microsoft rotates its signing keys and announces new ones in the JWKS before using them, so a token
 //! whose `kid` is unknown may be signed by a key published since start-up. A URL source is therefore
@@ -42,25 +43,12 @@ impl JwksSource {
         }
     }
 
-    fn load(&self) -> Result<JwkSet, AuthSetupError> {
+    async fn load(&self, client: &reqwest::Client) -> Result<JwkSet, AuthSetupError> {
         let text = match self {
-            JwksSource::File(path) => std::fs::read_to_string(path)
+            JwksSource::File(path) => tokio::fs::read_to_string(path)
+                .await
                 .map_err(|e| AuthSetupError::Jwks(format!("cannot read {path}: {e}")))?,
-            JwksSource::Url(url) => {
-                let agent: ureq::Agent = ureq::Agent::config_builder()
-                    .timeout_global(Some(Duration::from_secs(10)))
-                    .build()
-                    .into();
-                agent
-                    .get(url)
-                    .call()
-                    .map_err(|e| AuthSetupError::Jwks(format!("cannot fetch {url}: {e}")))?
-                    .body_mut()
-                    .with_config()
-                    .limit(1024 * 1024)
-                    .read_to_string()
-                    .map_err(|e| AuthSetupError::Jwks(format!("cannot read {url}: {e}")))?
-            }
+            JwksSource::Url(url) => fetch(client, url).await?,
         };
         let set: JwkSet = serde_json::from_str(&text)
             .map_err(|e| AuthSetupError::Jwks(format!("{self:?} is not a JWKS document: {e}")))?;
@@ -71,9 +59,37 @@ impl JwksSource {
     }
 }
 
+/// Fetches a JWKS document of at most [`MAX_JWKS_BYTES`].
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<String, AuthSetupError> {
+    let fetch_error = |e: reqwest::Error| AuthSetupError::Jwks(format!("cannot fetch {url}: {e}"));
+    let mut response = client
+        .get(url)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(fetch_error)?;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(fetch_error)? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_JWKS_BYTES {
+            return Err(AuthSetupError::Jwks(format!(
+                "{url} answered more than {MAX_JWKS_BYTES} bytes; a JWKS is a few kilobytes"
+            )));
+        }
+    }
+    String::from_utf8(body)
+        .map_err(|_| AuthSetupError::Jwks(format!("cannot read {url}: it is not UTF-8 text")))
+}
+
+/// The largest JWKS document read.
+const MAX_JWKS_BYTES: usize = 1024 * 1024;
+/// How long a JWKS fetch may take, in all.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The current key set and when it was last fetched.
 pub struct KeyRing {
     source: JwksSource,
+    client: reqwest::Client,
     keys: RwLock<JwkSet>,
     fetched: Mutex<Instant>,
     refresh_interval: Duration,
@@ -99,10 +115,18 @@ pub enum KeyLookup {
 impl KeyRing {
     /// Loads the key set once; fails when it cannot be read or holds no keys. A URL source is fetched
     /// again at most once per `refresh_interval`.
-    pub fn load(source: JwksSource, refresh_interval: Duration) -> Result<Self, AuthSetupError> {
-        let keys = source.load()?;
+    pub async fn load(
+        source: JwksSource,
+        refresh_interval: Duration,
+    ) -> Result<Self, AuthSetupError> {
+        let client = crate::outbound::client_builder(FETCH_TIMEOUT)
+            .timeout(FETCH_TIMEOUT)
+            .build()
+            .map_err(|e| AuthSetupError::Jwks(format!("cannot set up an HTTP client: {e}")))?;
+        let keys = source.load(&client).await?;
         Ok(KeyRing {
             source,
+            client,
             keys: RwLock::new(keys),
             fetched: Mutex::new(Instant::now()),
             refresh_interval,
@@ -121,9 +145,9 @@ impl KeyRing {
         DecodingKey::from_jwk(jwk).map_err(|_| KeyLookup::Unusable)
     }
 
-    /// Fetches a URL source again if the last fetch is older than the refresh interval. Blocking.
-    /// Returns whether the key set was replaced.
-    pub fn refresh(&self) -> bool {
+    /// Fetches a URL source again if the last fetch is older than the refresh interval. Returns whether
+    /// the key set was replaced.
+    pub async fn refresh(&self) -> bool {
         if !matches!(self.source, JwksSource::Url(_)) {
             return false;
         }
@@ -134,7 +158,7 @@ impl KeyRing {
             }
             *fetched = Instant::now();
         }
-        match self.source.load() {
+        match self.source.load(&self.client).await {
             Ok(keys) => {
                 *self.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
                 tracing::info!(source = ?self.source, "signing keys fetched again");

@@ -191,10 +191,9 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
             None
         }
         (_, true) => {
-            let authenticator =
-                tokio::task::spawn_blocking(move || auth::Authenticator::new(&settings))
-                    .await?
-                    .context("cannot set up token checking")?;
+            let authenticator = auth::Authenticator::new(&settings)
+                .await
+                .context("cannot set up token checking")?;
             tracing::info!(?authenticator, "bearer tokens required");
             Some(Arc::new(authenticator))
         }

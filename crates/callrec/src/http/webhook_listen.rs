@@ -56,10 +56,10 @@ pub async fn run(args: WebhookListenArgs) -> anyhow::Result<std::process::ExitCo
     if args.client_state.is_none() {
         println!("no --client-state given: notifications are not checked");
     }
-    let router = app(Arc::new(Listener {
-        args,
-        client: reqwest::Client::new(),
-    }));
+    let client = crate::outbound::client_builder(std::time::Duration::from_secs(10))
+        .build()
+        .context("cannot set up an HTTP client")?;
+    let router = app(Arc::new(Listener { args, client }));
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -32,6 +32,15 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Sets up token checking outside the servers' runtimes, as a test's own code has none.
+fn authenticator(settings: &TokenSettings) -> Result<Authenticator, callrec::auth::AuthSetupError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(Authenticator::new(settings))
+}
+
 /// A server that accepts RS256 tokens from the test JWKS and HS256 tokens with [`SECRET`], issued by the
 /// v1 endpoint of the token's own tenant.
 pub fn secured(adjust: impl FnOnce(&mut ApiConfig)) -> TestServer {
@@ -42,7 +51,7 @@ pub fn secured(adjust: impl FnOnce(&mut ApiConfig)) -> TestServer {
         ..TokenSettings::default()
     };
     let mut config = ApiConfig {
-        auth: Some(Arc::new(Authenticator::new(&settings).expect("auth setup"))),
+        auth: Some(Arc::new(authenticator(&settings).expect("auth setup"))),
         ..ApiConfig::default()
     };
     adjust(&mut config);
@@ -238,7 +247,7 @@ fn hs256_tokens_are_refused_when_no_secret_is_configured() {
         ..TokenSettings::default()
     };
     let server = TestServer::start_with(ApiConfig {
-        auth: Some(Arc::new(Authenticator::new(&settings).unwrap())),
+        auth: Some(Arc::new(authenticator(&settings).unwrap())),
         ..ApiConfig::default()
     });
     let message = assert_unauthorized(
@@ -593,7 +602,7 @@ fn a_jwks_url_is_fetched_at_start_and_again_for_a_new_key_at_most_once_an_interv
         ..TokenSettings::default()
     };
     let server = TestServer::start_with(ApiConfig {
-        auth: Some(Arc::new(Authenticator::new(&settings).unwrap())),
+        auth: Some(Arc::new(authenticator(&settings).unwrap())),
         ..ApiConfig::default()
     });
     assert_eq!(endpoint.fetches(), 1, "fetched once at start");
@@ -633,17 +642,17 @@ fn an_unreachable_or_empty_jwks_stops_the_start() {
         jwks: Some(JwksSource::parse("http://127.0.0.1:9/keys")),
         ..TokenSettings::default()
     };
-    let e = Authenticator::new(&unreachable).unwrap_err().to_string();
+    let e = authenticator(&unreachable).unwrap_err().to_string();
     assert!(e.contains("cannot fetch"), "{e}");
     let missing = TokenSettings {
         jwks: Some(JwksSource::File(data("no-such-jwks.json"))),
         ..TokenSettings::default()
     };
-    let e = Authenticator::new(&missing).unwrap_err().to_string();
+    let e = authenticator(&missing).unwrap_err().to_string();
     assert!(e.contains("cannot read"), "{e}");
     let empty = JwksEndpoint::start("test-only-jwks.json");
     *empty.document.lock().unwrap() = r#"{"keys":[]}"#.to_owned();
-    let e = Authenticator::new(&TokenSettings {
+    let e = authenticator(&TokenSettings {
         jwks: Some(JwksSource::parse(&empty.url)),
         ..TokenSettings::default()
     })
