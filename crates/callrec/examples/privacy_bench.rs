@@ -222,7 +222,7 @@ async fn main() -> anyhow::Result<()> {
         "scrubbed {scrubbed_rows} of {old_rows} rows"
     );
     let mut retention = callrec::retention::LogRetention::forever();
-    retention.set("pstnCall=30d").map_err(anyhow::Error::msg)?;
+    retention.apply("pstnCall=30d".parse().map_err(anyhow::Error::msg)?);
     let started = Instant::now();
     let purged = callrec::retention::purge_logs_once(store.as_ref(), &retention).await?;
     let purge_rate = purged as f64 / started.elapsed().as_secs_f64();

@@ -238,12 +238,12 @@ pub async fn ingest_any(
     store: Arc<dyn Store>,
     tenant: &str,
     mut reader: Box<dyn BufRead + Send>,
-    kind: Option<&str>,
+    kind: Option<InputKind>,
     options: IngestOptions,
     progress: impl FnMut(&IngestSummary) + Send,
 ) -> Result<IngestSummary, IngestError> {
     let kind = match kind {
-        Some(text) => parse_kind(text)?,
+        Some(kind) => kind,
         None => detect(reader.fill_buf()?),
     };
     match kind {

@@ -13,7 +13,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod migrate_store;
 pub mod notify;
-pub mod report;
+pub mod period;
 pub mod reports;
 pub mod retention;
 pub mod scrubbing;

@@ -9,6 +9,7 @@
 //! functions apply to the ranges they read. [`spawn_purge`] deletes what the retention periods hide, in
 //! the background and a batch at a time, so that the purge never holds the writer long.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,20 +116,45 @@ impl LogRetention {
         LogKind::ALL.into_iter().any(|k| self.period(k).is_some())
     }
 
-    /// Applies one `--log-retention` setting: `400d` or `forever` for every kind, or `KIND=400d` (kinds
-    /// as `callrec import --kind` names them: pstnCall, directRoutingCall, sms, pstnBlockedUser).
-    pub fn set(&mut self, setting: &str) -> Result<(), String> {
-        match setting.split_once('=') {
+    /// Applies one `--log-retention` setting.
+    pub fn apply(&mut self, setting: LogRetentionSetting) {
+        match setting.kind {
             None => {
-                let period = parse_retention(setting)?;
                 *self = LogRetention {
-                    pstn: period,
-                    direct_routing: period,
-                    sms: period,
-                    blocked_users: period,
-                };
-                Ok(())
+                    pstn: setting.period,
+                    direct_routing: setting.period,
+                    sms: setting.period,
+                    blocked_users: setting.period,
+                }
             }
+            Some(kind) => {
+                if let Some(slot) = self.slot(kind) {
+                    *slot = setting.period;
+                }
+            }
+        }
+    }
+}
+
+/// One `--log-retention` setting: `400d` or `forever` for every kind, or `KIND=400d` (kinds as `callrec
+/// import --kind` names them: pstnCall, directRoutingCall, sms, pstnBlockedUser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogRetentionSetting {
+    /// `None`: every kind.
+    pub kind: Option<LogKind>,
+    /// `None`: forever.
+    pub period: Option<Duration>,
+}
+
+impl FromStr for LogRetentionSetting {
+    type Err = String;
+
+    fn from_str(setting: &str) -> Result<Self, String> {
+        match setting.split_once('=') {
+            None => Ok(LogRetentionSetting {
+                kind: None,
+                period: parse_retention(setting)?,
+            }),
             Some((kind, period)) => {
                 let kind = LogKind::parse(kind.trim())
                     .filter(|k| k.is_stored())
@@ -137,13 +163,24 @@ impl LogRetention {
                             "'{kind}' is not a log row kind (pstnCall, directRoutingCall, sms, pstnBlockedUser)"
                         )
                     })?;
-                let period = parse_retention(period.trim())?;
-                if let Some(slot) = self.slot(kind) {
-                    *slot = period;
-                }
-                Ok(())
+                Ok(LogRetentionSetting {
+                    kind: Some(kind),
+                    period: parse_retention(period.trim())?,
+                })
             }
         }
+    }
+}
+
+/// A `--retention` period: `30d`, `12h`... or `forever` (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionPeriod(pub Option<Duration>);
+
+impl FromStr for RetentionPeriod {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_retention(s).map(RetentionPeriod)
     }
 }
 
@@ -241,7 +278,7 @@ pub fn parse_retention(s: &str) -> Result<Option<Duration>, String> {
     if s.eq_ignore_ascii_case("forever") || s.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
-    crate::throttle::parse_duration(s)
+    crate::period::parse_duration(s)
         .filter(|d| !d.is_zero())
         .map(Some)
         .ok_or_else(|| format!("'{s}' is not a retention period like 30d, 12h or forever"))
@@ -460,32 +497,33 @@ mod tests {
             r.period(LogKind::PstnOnlineMeetingDialout),
             Some(GRAPH_PSTN_LOG_RETENTION)
         );
-        r.set("directRoutingCall=30d").unwrap();
+        r.apply("directRoutingCall=30d".parse().unwrap());
         assert_eq!(
             r.period(LogKind::DirectRouting),
             Some(Duration::from_secs(30 * 86400))
         );
         assert_eq!(r.period(LogKind::PstnCall), Some(GRAPH_PSTN_LOG_RETENTION));
-        r.set("pstnCall=forever").unwrap();
+        r.apply("pstnCall=forever".parse().unwrap());
         assert_eq!(r.period(LogKind::PstnCall), None);
         assert!(r.purges());
-        r.set("forever").unwrap();
+        r.apply("forever".parse().unwrap());
         assert_eq!(r, LogRetention::forever());
         assert!(!r.purges());
-        r.set("12h").unwrap();
+        r.apply("12h".parse().unwrap());
         assert!(
             LogKind::ALL
                 .iter()
                 .all(|k| r.period(*k) == Some(Duration::from_secs(12 * 3600)))
         );
+        let parse = |s: &str| s.parse::<LogRetentionSetting>();
         assert!(
-            r.set("calls=30d")
+            parse("calls=30d")
                 .unwrap_err()
                 .contains("not a log row kind")
         );
-        assert!(r.set("pstnCall=soon").is_err());
+        assert!(parse("pstnCall=soon").is_err());
         assert!(
-            r.set("pstnOnlineMeetingDialoutReport=30d").is_err(),
+            parse("pstnOnlineMeetingDialoutReport=30d").is_err(),
             "not stored, so no period of its own"
         );
     }

@@ -36,9 +36,21 @@ pub fn parse_scrub_after(s: &str) -> Result<Option<Duration>, String> {
     if s.eq_ignore_ascii_case("never") || s.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
-    crate::throttle::parse_duration(s)
+    crate::period::parse_duration(s)
         .map(Some)
         .ok_or_else(|| format!("'{s}' is not a scrub period like 28d, 12h or never"))
+}
+
+/// A `--scrub-after` period: `28d`, `12h`... or `never` (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScrubAfter(pub Option<Duration>);
+
+impl std::str::FromStr for ScrubAfter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_scrub_after(s).map(ScrubAfter)
+    }
 }
 
 /// A fresh random pseudonym, shaped like the ids it replaces.

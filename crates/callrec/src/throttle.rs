@@ -39,28 +39,12 @@ impl FromStr for Limit {
         let bad = || format!("'{s}' is not a limit like 40/20s");
         let (n, window) = s.split_once('/').ok_or_else(bad)?;
         let requests = n.trim().parse().map_err(|_| bad())?;
-        let window = parse_duration(window.trim()).ok_or_else(bad)?;
+        let window = crate::period::parse_duration(window.trim()).ok_or_else(bad)?;
         if window.is_zero() {
             return Err(bad());
         }
         Ok(Limit { requests, window })
     }
-}
-
-/// `500ms`, `20s`, `5m`, `2h`, `30d`.
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let split = s.find(|c: char| !c.is_ascii_digit() && c != '.')?;
-    let (number, unit) = s.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let secs = match unit {
-        "ms" => number / 1000.0,
-        "s" => number,
-        "m" | "min" => number * 60.0,
-        "h" => number * 3600.0,
-        "d" => number * 86400.0,
-        _ => return None,
-    };
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
 /// The limits of every scope; Graph's by default.
@@ -108,29 +92,50 @@ impl Limits {
         "pstn-app-tenant",
     ];
 
-    /// Applies `name=40/20s`.
-    pub fn set(&mut self, setting: &str) -> Result<(), String> {
-        let (name, limit) = setting
-            .split_once('=')
-            .ok_or_else(|| format!("'{setting}' is not NAME=N/WINDOW"))?;
-        let limit: Limit = limit.parse()?;
-        let slot = match name.trim() {
+    /// Applies one `--throttle-limit` setting.
+    pub fn apply(&mut self, setting: &LimitSetting) {
+        let slot = match setting.name {
             "app" => &mut self.app,
             "tenant" => &mut self.tenant,
             "app-tenant" => &mut self.app_tenant,
             "record" => &mut self.record,
             "list" => &mut self.list,
             "pstn-tenant" => &mut self.pstn_tenant,
-            "pstn-app-tenant" => &mut self.pstn_app_tenant,
-            other => {
-                return Err(format!(
-                    "unknown limit '{other}'; known: {}",
-                    Self::NAMES.join(", ")
-                ));
-            }
+            _ => &mut self.pstn_app_tenant,
         };
-        *slot = limit;
-        Ok(())
+        *slot = setting.limit;
+    }
+}
+
+/// One `--throttle-limit NAME=N/WINDOW`, its name one of [`Limits::NAMES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSetting {
+    name: &'static str,
+    limit: Limit,
+}
+
+impl FromStr for LimitSetting {
+    type Err = String;
+
+    /// `record=40/20s`.
+    fn from_str(setting: &str) -> Result<Self, String> {
+        let (name, limit) = setting
+            .split_once('=')
+            .ok_or_else(|| format!("'{setting}' is not NAME=N/WINDOW"))?;
+        let name = Limits::NAMES
+            .into_iter()
+            .find(|n| *n == name.trim())
+            .ok_or_else(|| {
+                format!(
+                    "unknown limit '{}'; known: {}",
+                    name.trim(),
+                    Limits::NAMES.join(", ")
+                )
+            })?;
+        Ok(LimitSetting {
+            name,
+            limit: limit.parse()?,
+        })
     }
 }
 
@@ -271,10 +276,14 @@ mod tests {
         assert!("40/0s".parse::<Limit>().is_err());
         assert!("x/20s".parse::<Limit>().is_err());
         let mut limits = Limits::default();
-        limits.set("record=2/1s").unwrap();
+        limits.apply(&"record=2/1s".parse().unwrap());
         assert_eq!(limits.record, Limit::new(2, 1));
-        assert!(limits.set("nope=2/1s").is_err());
-        assert_eq!(parse_duration("30d"), Some(Duration::from_secs(30 * 86400)));
+        limits.apply(&"pstn-app-tenant=3/1m".parse().unwrap());
+        assert_eq!(limits.pstn_app_tenant, Limit::new(3, 60));
+        assert_eq!(
+            "nope=2/1s".parse::<LimitSetting>(),
+            Err("unknown limit 'nope'; known: app, tenant, app-tenant, record, list, pstn-tenant, pstn-app-tenant".to_owned())
+        );
     }
 
     #[test]

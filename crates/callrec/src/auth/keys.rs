@@ -23,6 +23,15 @@ pub enum JwksSource {
     Url(String),
 }
 
+impl std::str::FromStr for JwksSource {
+    type Err = std::convert::Infallible;
+
+    /// An `http(s)://` URL, else a file path.
+    fn from_str(spec: &str) -> Result<Self, Self::Err> {
+        Ok(JwksSource::parse(spec))
+    }
+}
+
 impl JwksSource {
     /// `http://` and `https://` are URLs; anything else is a file path.
     pub fn parse(spec: &str) -> Self {

@@ -544,13 +544,15 @@ pub async fn bulk_import(
         .custom
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("kind"))
-        .map(|(_, value)| value.clone());
+        .map(|(_, value)| ingest::parse_kind(value))
+        .transpose()
+        .map_err(IngestError::from)?;
     let reader = ingest::maybe_gunzip(std::io::Cursor::new(body)).map_err(IngestError::from)?;
     let summary: IngestSummary = ingest::ingest_any(
         state.store.clone(),
         &caller.tenant,
         reader,
-        kind.as_deref(),
+        kind,
         state.ingest_options(),
         |_| {},
     )

@@ -103,7 +103,7 @@ fn the_purge_deletes_what_retention_hides_and_nothing_else() {
 
 fn keeping_logs(setting: &str) -> TestServer {
     let mut log_retention = callrec::retention::LogRetention::forever();
-    log_retention.set(setting).unwrap();
+    log_retention.apply(setting.parse().unwrap());
     TestServer::start_with(ApiConfig {
         log_retention,
         ..ApiConfig::default()
