@@ -33,6 +33,14 @@ pub use select::parse_select;
 /// Real queries nest a handful of levels; the bound keeps a hostile query from exhausting the stack.
 pub const MAX_DEPTH: usize = 100;
 
+/// How many conditions one `$filter` of a store query may hold (each comparison, lambda, function call
+/// and each value of an `in` list counts one).
+///
+/// A long chain of `or` parses flat, but the database reads it as a nested expression: SQLite stops at
+/// a depth of 1,000. The bound is far above what a real query writes and keeps every filter well inside
+/// both backends' limits, so a longer one is a 400 that names the bound, never a database error.
+pub const MAX_FILTER_TERMS: usize = 500;
+
 /// Why a query option was rejected.
 ///
 /// `position` is a character offset into the option's (percent-decoded) value, or into the raw query

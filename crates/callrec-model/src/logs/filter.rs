@@ -8,7 +8,7 @@
 
 use crate::logs::LogKind;
 use crate::odata::QueryError;
-use crate::odata::filter::{Expr, ExprKind, Literal, parse_filter};
+use crate::odata::filter::{Expr, ExprKind, Literal, parse_store_filter};
 use crate::query::CmpOp;
 
 const OPTION: &str = "$filter";
@@ -129,7 +129,7 @@ pub fn column_for(kind: LogKind, property: &str) -> Option<(&'static str, LogCol
 
 /// Parses and validates a `$filter` on the rows of `kind`.
 pub fn log_filter(text: &str, kind: LogKind) -> Result<LogFilter, QueryError> {
-    Converter { kind }.convert(&parse_filter(text)?)
+    Converter { kind }.convert(&parse_store_filter(text)?)
 }
 
 fn error(position: usize, message: String) -> QueryError {

@@ -12,7 +12,7 @@ use std::fmt;
 
 use crate::edm::Ticks;
 use crate::odata::lexer::{Token, TokenKind, tokenize};
-use crate::odata::{MAX_DEPTH, QueryError};
+use crate::odata::{MAX_DEPTH, MAX_FILTER_TERMS, QueryError};
 use crate::query::CmpOp;
 
 const OPTION: &str = "$filter";
@@ -195,6 +195,39 @@ pub fn parse_filter(text: &str) -> Result<Expr, QueryError> {
         return Err(parser.unexpected(what));
     }
     Ok(expr)
+}
+
+/// Parses a `$filter` that a store will run, refusing one of more than [`MAX_FILTER_TERMS`] conditions.
+pub fn parse_store_filter(text: &str) -> Result<Expr, QueryError> {
+    let expr = parse_filter(text)?;
+    let terms = expr.terms();
+    if terms > MAX_FILTER_TERMS {
+        return Err(QueryError::new(
+            OPTION,
+            0,
+            format!(
+                "the filter has {terms} conditions; at most {MAX_FILTER_TERMS} are supported (join values of one property with 'in' or split the query)"
+            ),
+        ));
+    }
+    Ok(expr)
+}
+
+impl Expr {
+    /// The conditions this expression holds: each comparison, lambda, call and bare value counts one, each
+    /// value of an `in` list one, and `and`, `or` and `not` count what they join.
+    pub fn terms(&self) -> usize {
+        match &self.kind {
+            ExprKind::And(items) | ExprKind::Or(items) => items.iter().map(Expr::terms).sum(),
+            ExprKind::Not(inner) => inner.terms(),
+            ExprKind::In { list, .. } => list.len().max(1),
+            ExprKind::Lambda { body, .. } => 1 + body.as_ref().map_or(0, |b| b.terms()),
+            ExprKind::Literal(_)
+            | ExprKind::Path(_)
+            | ExprKind::Compare { .. }
+            | ExprKind::Call { .. } => 1,
+        }
+    }
 }
 
 fn keyword(token: Option<&Token>, word: &str) -> bool {
@@ -914,5 +947,26 @@ mod tests {
             panic!("not an and")
         };
         assert_eq!(items.len(), 50_000);
+    }
+
+    #[test]
+    fn store_filters_hold_a_bounded_number_of_conditions() {
+        let at_limit = vec!["a eq 1"; MAX_FILTER_TERMS].join(" or ");
+        assert!(parse_store_filter(&at_limit).is_ok());
+        let over = vec!["a eq 1"; MAX_FILTER_TERMS + 1].join(" or ");
+        assert_eq!(
+            parse_store_filter(&over).unwrap_err().to_string(),
+            "$filter: the filter has 501 conditions; at most 500 are supported (join values of one property with 'in' or split the query)"
+        );
+        let values = (0..=MAX_FILTER_TERMS)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>();
+        let long_in = format!("a in ({})", values.join(","));
+        assert!(parse_store_filter(&long_in).is_err());
+        let lambdas = vec!["p/any(x:x/id eq 'a' or x/id eq 'b')"; 200].join(" and ");
+        assert!(
+            parse_store_filter(&lambdas).is_err(),
+            "each lambda and its body count"
+        );
     }
 }

@@ -11,7 +11,7 @@
 
 use crate::edm;
 use crate::odata::QueryError;
-use crate::odata::filter::{Expr, ExprKind, LambdaKind, Literal, parse_filter};
+use crate::odata::filter::{Expr, ExprKind, LambdaKind, Literal, parse_store_filter};
 use crate::quality::{MediaType, Verdict};
 use crate::query::{CmpOp, RecordFilter, TimeField};
 
@@ -34,14 +34,14 @@ const MODALITIES: &[&str] = &[
 
 /// Parses and validates a `$filter` of List callRecords.
 pub fn record_filter(text: &str) -> Result<RecordFilter, QueryError> {
-    convert(&parse_filter(text)?)
+    convert(&parse_store_filter(text)?)
 }
 
 /// Reads the participant ids of a change-notification `resource` filter on callRecords:
 /// `participants/any(p:p/id eq 'x')`, several of them joined by `or`, or one whose condition joins several
 /// `eq` by `or` or uses `in ('a','b')`. The ids come back once each, in the order written.
 pub fn subscription_participant_filter(text: &str) -> Result<Vec<String>, QueryError> {
-    let expr = parse_filter(text)?;
+    let expr = parse_store_filter(text)?;
     let mut ids = Vec::new();
     subscription_ids(&expr, &mut ids)?;
     let mut unique: Vec<String> = Vec::with_capacity(ids.len());
@@ -244,6 +244,9 @@ fn compare(op: CmpOp, left: &Expr, right: &Expr) -> Result<RecordFilter, QueryEr
     // `2023-01-01T00:00:00Z lt startDateTime` means `startDateTime gt 2023-01-01T00:00:00Z`.
     let (path, value, op) = match (&left.kind, &right.kind) {
         (ExprKind::Path(_), ExprKind::Path(_)) => {
+            if let Some(hint) = unquoted_value(op, left, right) {
+                return Err(hint);
+            }
             return Err(error(
                 left.start,
                 format!(
@@ -266,6 +269,31 @@ fn compare(op: CmpOp, left: &Expr, right: &Expr) -> Result<RecordFilter, QueryEr
     };
     let property = property_at(path)?;
     condition(property, op, path, value)
+}
+
+/// `type eq peerToPeer`: a bare word beside a property is a value written without its quotes, not a
+/// second property, when it names no property and the other side does.
+fn unquoted_value(op: CmpOp, left: &Expr, right: &Expr) -> Option<QueryError> {
+    let single = |e: &Expr| match &e.kind {
+        ExprKind::Path(segments) if segments.len() == 1 => Some(segments[0].clone()),
+        _ => None,
+    };
+    let (property, word, at, op) = match (property_at(left).is_ok(), property_at(right).is_ok()) {
+        (true, false) => (left, single(right)?, right.start, op),
+        (false, true) => (right, single(left)?, left.start, flipped(op)),
+        _ => return None,
+    };
+    let ExprKind::Path(segments) = &property.kind else {
+        return None;
+    };
+    let name = segments.join("/");
+    Some(error(
+        at,
+        format!(
+            "'{word}' at position {at} is not a property; write a value in single quotes: {name} {} '{word}'",
+            op.keyword()
+        ),
+    ))
 }
 
 /// The filter for `property op value`, once the value is checked against the property.
@@ -919,6 +947,14 @@ mod tests {
         check(
             "id eq version",
             "error@0: $filter: comparing two properties (at positions 0 and 6) is not supported; compare a property with a value",
+        );
+        check(
+            "type eq peerToPeer",
+            "error@8: $filter: 'peerToPeer' at position 8 is not a property; write a value in single quotes: type eq 'peerToPeer'",
+        );
+        check(
+            "groupCall ne type",
+            "error@0: $filter: 'groupCall' at position 0 is not a property; write a value in single quotes: type ne 'groupCall'",
         );
         check(
             "1 eq 1",

@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 
 use super::auth::AuthGate;
 use super::error::{ApiError, codes};
+use super::request_body::BodyLimits;
 use super::state::{ApiVersion, AppState};
 use super::{call_records, envelope, logs, metadata, records, reports, subscriptions};
 use crate::faults::Faults;
@@ -74,12 +75,16 @@ pub fn app(state: AppState) -> Router {
                 post(subscriptions::reauthorize),
             )
             .layer(axum::Extension(version))
+            .layer(axum::middleware::from_fn(
+                super::function_methods::allow_get_only,
+            ))
     };
     let max_body = state.config.max_body_bytes;
     let gate = AuthGate::from_ref(&state);
     let throttle = Option::<Arc<Throttle>>::from_ref(&state);
     let faults = Arc::<Faults>::from_ref(&state);
     let metrics = Arc::<Metrics>::from_ref(&state);
+    let body_limits = BodyLimits::new(state.config.max_record_bytes, max_body);
     Router::new()
         .nest("/v1.0", versioned(ApiVersion::V1))
         .nest("/beta", versioned(ApiVersion::Beta))
@@ -114,6 +119,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .fallback(unknown_resource)
         .with_state(state)
+        .layer(from_fn_with_state(body_limits, super::request_body::admit))
         // Outermost first: who is calling, then injected faults, then throttling (which counts callers).
         .layer(from_fn_with_state(throttle, super::throttle::limit))
         .layer(from_fn_with_state(faults, super::faults::inject))

@@ -40,6 +40,8 @@ pub struct ApiConfig {
     pub default_tenant: String,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest body of one record (and of any other body but a bulk import's), in bytes.
+    pub max_record_bytes: usize,
     /// Accept log function calls whose two parameters lack the comma between them
     /// (`getPstnCalls(fromDateTime=...toDateTime=...)`, as one SDK sends them), which Graph refuses
     /// (`serve --lenient-functions`).
@@ -63,6 +65,7 @@ impl Default for ApiConfig {
         ApiConfig {
             default_tenant: crate::auth::DEFAULT_TENANT.to_owned(),
             max_body_bytes: 256 * 1024 * 1024,
+            max_record_bytes: super::request_body::RECORD_LIMIT,
             lenient_functions: false,
             auth: None,
             throttle: None,

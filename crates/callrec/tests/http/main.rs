@@ -1,6 +1,7 @@
 //! HTTP tests: a real callrec server on loopback with a real SQLite file, driven by a real HTTP client.
 
 mod auth;
+mod bad_input;
 mod crash;
 mod demo;
 mod errors;

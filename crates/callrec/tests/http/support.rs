@@ -201,6 +201,17 @@ impl TestServer {
     }
 
     pub fn send(&self, method: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> Reply {
+        self.send_bytes(method, path, body.as_bytes(), headers)
+    }
+
+    /// A request with a body of any bytes (gzip, say); `content-type` is JSON unless given.
+    pub fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let url = self.url(path);
         let mut builder = ureq::http::Request::builder().method(method).uri(&url);
         let mut has_ct = false;
@@ -211,7 +222,7 @@ impl TestServer {
         if !has_ct && !body.is_empty() {
             builder = builder.header("content-type", "application/json");
         }
-        let request = builder.body(body.as_bytes().to_vec()).expect("request");
+        let request = builder.body(body.to_vec()).expect("request");
         read(self.agent.run(request))
     }
 
@@ -254,6 +265,58 @@ impl TestServer {
             &[("content-type", "application/x-ndjson")],
         )
     }
+}
+
+impl TestServer {
+    /// Writes these bytes to a new connection as they are (an HTTP client would refuse to send most of
+    /// what this sends) and reads the one response, or `None` when none came within `wait`.
+    pub fn raw(&self, request: &[u8], wait: std::time::Duration) -> Option<Reply> {
+        use std::io::{Read, Write};
+        let addr = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(wait)).expect("timeout");
+        // A server may answer and close before all is written (a 413 at once): read what it said.
+        let _ = stream.write_all(request);
+        let mut received = Vec::new();
+        let mut chunk = [0u8; 65536];
+        loop {
+            match stream.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    received.extend_from_slice(&chunk[..n]);
+                    if let Some(reply) = parse_response(&received) {
+                        return Some(reply);
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        parse_response(&received)
+    }
+}
+
+/// One whole HTTP/1.1 response with a `content-length` (or none, read to the end), if these bytes hold it.
+fn parse_response(bytes: &[u8]) -> Option<Reply> {
+    let text = String::from_utf8_lossy(bytes);
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    let mut lines = head.split("\r\n");
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    if length.is_some_and(|n| body.len() < n) {
+        return None;
+    }
+    Some(Reply {
+        status,
+        headers,
+        text: body.to_owned(),
+    })
 }
 
 fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {

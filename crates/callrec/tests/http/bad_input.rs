@@ -1,0 +1,206 @@
+//! Input that once got through to a 500, a hang or a silent misreading, each answered now with a 4xx in
+//! Graph's error shape that says what is wrong: filters longer than the databases take, bodies too
+//! large or encoded in ways callrec does not decode, methods a function does not take.
+//! On PostgreSQL too when `CALLREC_TEST_POSTGRES` is set (see `support.rs`).
+
+use std::io::Write;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::{TestServer, record};
+
+const RECORDS: &str = "/v1.0/communications/callRecords";
+
+fn filtered(server: &TestServer, filter: &str) -> crate::support::Reply {
+    let encoded: String =
+        percent_encoding::utf8_percent_encode(filter, percent_encoding::NON_ALPHANUMERIC)
+            .to_string();
+    server.get(&format!("{RECORDS}?$filter={encoded}"))
+}
+
+#[test]
+fn a_filter_of_too_many_conditions_is_a_400_naming_the_limit() {
+    let server = TestServer::start();
+    server.ingest(&record(
+        "5b4e7a0c-0000-4000-8000-000000000001",
+        "2024-03-01T10:00:00Z",
+        1,
+        2,
+    ));
+    let terms = |n: usize| {
+        (0..n)
+            .map(|i| format!("version eq {i}"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    let reply = filtered(&server, &terms(500));
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.json()["value"].as_array().map(Vec::len), Some(1));
+    for n in [501, 998] {
+        let message = filtered(&server, &terms(n)).assert_error(400, "BadRequest");
+        assert!(
+            message.contains(&format!("the filter has {n} conditions; at most 500")),
+            "{message}"
+        );
+    }
+    let and_chain = vec!["version ge 1"; 1200].join(" and ");
+    let message = filtered(&server, &and_chain).assert_error(400, "BadRequest");
+    assert!(message.contains("at most 500"), "{message}");
+}
+
+#[test]
+fn an_unquoted_enum_value_is_answered_with_the_quoted_form() {
+    let server = TestServer::start();
+    let message = filtered(&server, "type eq peerToPeer").assert_error(400, "BadRequest");
+    assert!(
+        message.contains("write a value in single quotes: type eq 'peerToPeer'"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_function_url_allows_get_only() {
+    let server = TestServer::start();
+    let url = format!("{RECORDS}/getPstnCalls(fromDateTime=2024-01-01,toDateTime=2024-01-31)");
+    for method in ["OPTIONS", "PUT", "DELETE", "POST"] {
+        let reply = server.send(method, &url, "", &[]);
+        reply.assert_error(405, "MethodNotAllowed");
+        assert_eq!(reply.header("allow"), Some("GET,HEAD"), "{method}");
+    }
+    let reply = server.send("OPTIONS", &format!("{RECORDS}/some-id"), "", &[]);
+    assert_eq!(reply.status, 405);
+    assert!(
+        reply.header("allow").is_some_and(|a| a.contains("PUT")),
+        "a record still takes PUT"
+    );
+}
+
+#[test]
+fn a_declared_length_over_the_limit_is_refused_before_the_body_arrives() {
+    let server = TestServer::start();
+    for path in [RECORDS, "/callrec/import"] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 300000000\r\n\r\n{{"
+        );
+        let reply = server
+            .raw(head.as_bytes(), Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("{path}: no answer before the body came"));
+        let message = reply.assert_error(413, "RequestEntityTooLarge");
+        assert!(message.contains("300000000"), "{message}");
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+#[test]
+fn content_encodings_are_decoded_or_refused() {
+    let server = TestServer::start();
+    let one = record(
+        "5b4e7a0c-0000-4000-8000-000000000002",
+        "2024-03-01T10:00:00Z",
+        2,
+        2,
+    );
+    let text = one.to_string();
+    let reply = server.send_bytes(
+        "POST",
+        RECORDS,
+        &gzip(text.as_bytes()),
+        &[("content-encoding", "gzip")],
+    );
+    assert_eq!(reply.status, 201, "a gzip record: {}", reply.text);
+    assert_eq!(reply.json()["id"], one["id"]);
+
+    for coding in ["deflate", "br", "x-foo", "gzip, gzip", "compress"] {
+        for path in [RECORDS, "/callrec/import", "/callrec/logs"] {
+            let reply = server.send_bytes(
+                "POST",
+                path,
+                text.as_bytes(),
+                &[("content-encoding", coding)],
+            );
+            let message = reply.assert_error(415, "UnsupportedMediaType");
+            assert!(message.contains("gzip"), "{path} {coding}: {message}");
+        }
+    }
+    let reply = server.send_bytes(
+        "POST",
+        RECORDS,
+        text.as_bytes(),
+        &[("content-encoding", "gzip")],
+    );
+    let message = reply.assert_error(400, "invalidRequest");
+    assert!(message.contains("not gzip"), "{message}");
+    let reply = server.send_bytes(
+        "POST",
+        RECORDS,
+        text.as_bytes(),
+        &[("content-encoding", "identity")],
+    );
+    assert_eq!(reply.status, 200, "identity is no coding: {}", reply.text);
+}
+
+/// A record of about `bytes` bytes: one session whose segment carries a long unknown property.
+fn record_of(id: &str, bytes: usize) -> Value {
+    let mut one = record(id, "2024-03-01T10:00:00Z", 1, 1);
+    one["sessions"][0]["segments"][0]["padding"] = Value::from("x".repeat(bytes));
+    one
+}
+
+#[test]
+fn a_record_over_the_limit_is_refused_with_413() {
+    let server = TestServer::start();
+    let fits = record_of("5b4e7a0c-0000-4000-8000-000000000003", 7 * 1024 * 1024);
+    let reply = server.post(RECORDS, &fits);
+    assert_eq!(reply.status, 201, "a 7 MiB record fits");
+    let over = record_of("5b4e7a0c-0000-4000-8000-000000000004", 9 * 1024 * 1024);
+    let text = over.to_string();
+    for (method, path) in [
+        ("POST", RECORDS.to_owned()),
+        (
+            "PUT",
+            format!("{RECORDS}/5b4e7a0c-0000-4000-8000-000000000004"),
+        ),
+    ] {
+        let mut request = format!(
+            "{method} {path} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+            text.len()
+        )
+        .into_bytes();
+        request.extend_from_slice(text.as_bytes());
+        let reply = server
+            .raw(&request, Duration::from_secs(30))
+            .expect("an answer");
+        let message = reply.assert_error(413, "RequestEntityTooLarge");
+        assert!(message.contains("8388608"), "{method}: {message}");
+    }
+    // Without a Content-Length, the body is cut off at the limit as it streams.
+    let chunked = format!(
+        "POST {RECORDS} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+    );
+    let mut request = chunked.into_bytes();
+    for piece in text.as_bytes().chunks(1024 * 1024) {
+        request.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        request.extend_from_slice(piece);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"0\r\n\r\n");
+    let reply = server
+        .raw(&request, Duration::from_secs(30))
+        .expect("an answer");
+    reply.assert_error(413, "RequestEntityTooLarge");
+    // Decoded, a gzip body counts what it decodes to.
+    let reply = server.send_bytes(
+        "POST",
+        RECORDS,
+        &gzip(text.as_bytes()),
+        &[("content-encoding", "gzip")],
+    );
+    let message = reply.assert_error(413, "RequestEntityTooLarge");
+    assert!(message.contains("decodes to more"), "{message}");
+}
