@@ -125,6 +125,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(faults, super::faults::inject))
         .layer(from_fn_with_state(gate, super::auth::authenticate))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(super::request_body::read_ahead))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(envelope::envelope))
         // Outermost, so that requests refused by any layer above are counted too.
