@@ -8,6 +8,7 @@
 //! the ids and headers Graph clients expect and writes Graph's error body.
 
 pub(crate) mod auth;
+pub(crate) mod batch;
 pub(crate) mod body;
 pub(crate) mod call_records;
 pub(crate) mod envelope;
