@@ -235,10 +235,10 @@ async fn execute(
                     let task = running.spawn(dispatch(app, request));
                     task_of.insert(task.id(), index);
                 }
-                Err(refusal) => {
+                Err(message) => {
                     settle(
                         index,
-                        refusal,
+                        Answer::error(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message),
                         &mut answers,
                         &mut waiting,
                         &dependents,
@@ -377,15 +377,14 @@ fn spelling(name: &HeaderName) -> &str {
     }
 }
 
-/// The request an item stands for, under the batch's version; or the item's own refusal when its URL is
+/// The request an item stands for, under the batch's version; or why it is refused when its URL is
 /// not one a batch may hold.
 fn inner_request(
     item: &Item,
     version: ApiVersion,
     outer: &[(HeaderName, HeaderValue)],
-) -> Result<Request, Answer> {
-    let refuse =
-        |message: String| Answer::error(StatusCode::BAD_REQUEST, codes::BAD_REQUEST, message);
+) -> Result<Request, String> {
+    let refuse = |message: String| message;
     let url = item.url.trim();
     let relative = url.strip_prefix('/').unwrap_or(url);
     let lower = relative.to_ascii_lowercase();

@@ -28,6 +28,8 @@ pub fn app(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     let gate = AuthGate::from_ref(&state);
     let metrics = Arc::<Metrics>::from_ref(&state);
+    // A batch body is held whole, so it has the limit of one record (and a budget of its own).
+    let batch_limits = BodyLimits::new(state.config.max_record_bytes, max_body);
     let graph = graph(state);
     let batches = |version: ApiVersion| {
         Router::new()
@@ -38,8 +40,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/v1.0", batches(ApiVersion::V1))
         .nest("/beta", batches(ApiVersion::Beta))
         .with_state(Batcher::new(graph.clone()))
+        .layer(from_fn_with_state(batch_limits, super::request_body::admit))
         .layer(from_fn_with_state(gate, super::auth::authenticate))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(super::request_body::read_ahead))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(envelope::envelope))
         .layer(from_fn_with_state(metrics, super::metrics::track))

@@ -2,6 +2,7 @@
 
 mod auth;
 mod bad_input;
+mod batch;
 mod crash;
 mod demo;
 mod errors;
