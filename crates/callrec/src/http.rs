@@ -27,6 +27,7 @@ pub(crate) mod reports;
 mod request_body;
 pub(crate) mod resources;
 mod router;
+mod serve;
 mod state;
 pub(crate) mod subscriptions;
 pub(crate) mod throttle;
@@ -35,4 +36,5 @@ pub(crate) mod wire;
 
 pub use error::ApiError;
 pub use router::app;
+pub use serve::serve;
 pub use state::{ApiConfig, ApiVersion, AppState};

@@ -167,9 +167,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     notifier.set_listen_addr(addr);
     let _deliveries = notifier.start(store.clone());
     let state = AppState::new(store, config, notifier, metrics);
-    axum::serve(listener, http::app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    http::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("callrec stopped");
     Ok(ExitCode::SUCCESS)
 }
