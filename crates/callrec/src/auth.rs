@@ -151,6 +151,35 @@ impl std::fmt::Debug for Authenticator {
     }
 }
 
+/// What a start-up log line says: the keys, audiences and issuers tokens are checked against, never
+/// the secret.
+impl std::fmt::Display for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (&self.hs256, &self.rsa) {
+            (Some(_), Some(ring)) => write!(
+                f,
+                "HS256 with the development secret and RS256 with the keys of {}",
+                ring.source()
+            )?,
+            (Some(_), None) => f.write_str("HS256 with the development secret")?,
+            (None, Some(ring)) => write!(f, "RS256 with the keys of {}", ring.source())?,
+            (None, None) => f.write_str("no keys")?,
+        }
+        let graph = self.audiences.iter().eq(GRAPH_AUDIENCES.iter());
+        if graph {
+            f.write_str("; audience Graph's")?;
+        } else {
+            write!(f, "; audience {}", self.audiences.join(" or "))?;
+        }
+        if self.issuers.is_empty() {
+            f.write_str("; any issuer")?;
+        } else {
+            write!(f, "; issuer {}", self.issuers.join(" or "))?;
+        }
+        write!(f, "; clock skew up to {}s", self.leeway)
+    }
+}
+
 /// The claims callrec reads; `exp`, `nbf` and `aud` are checked by the JWT library.
 #[derive(Debug, Deserialize)]
 struct Claims {

@@ -4,6 +4,7 @@
 
 mod generate;
 mod import;
+mod logging;
 mod progress;
 mod report;
 mod serve;
@@ -15,8 +16,9 @@ use clap::{Parser, Subcommand};
 
 pub use generate::GenerateArgs;
 pub use import::ImportArgs;
+pub use logging::{LogFormat, init_logging};
 pub use report::ReportArgs;
-pub use serve::{AuthMode, GuardArgs, ServeArgs, Switch};
+pub use serve::{AuthMode, GuardArgs, ServeArgs, Switch, listen_addr};
 pub use token::TokenArgs;
 
 #[derive(Debug, Parser)]
@@ -29,6 +31,15 @@ pub struct Cli {
     /// Log more (repeat for even more). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The log on standard error: `text` for people, `json` (one object per line) for machines.
+    #[arg(
+        long,
+        global = true,
+        env = "CALLREC_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -51,20 +62,6 @@ pub enum Command {
     MigrateStore(crate::migrate_store::MigrateStoreArgs),
     /// Print a call quality report (poor stream rates by day, user, subnet...) from a store.
     Report(ReportArgs),
-}
-
-pub fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "info",
-        1 => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {

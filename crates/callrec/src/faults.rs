@@ -54,6 +54,43 @@ impl Default for FaultSettings {
     }
 }
 
+impl std::fmt::Display for FaultSettings {
+    /// The faults that are on, in a sentence: "5% of requests answered 429 or 503 (Retry-After 2s); ...".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if self.error_rate > 0.0 {
+            let statuses: Vec<String> = self.error_statuses.iter().map(u16::to_string).collect();
+            parts.push(format!(
+                "{}% of requests answered {} (Retry-After {}s)",
+                self.error_rate * 100.0,
+                statuses.join(" or "),
+                self.retry_after_seconds
+            ));
+        }
+        match (self.latency_ms, self.latency_jitter_ms) {
+            (0, 0) => {}
+            (latency, 0) => parts.push(format!("every answer {latency}ms late")),
+            (latency, jitter) => parts.push(format!(
+                "every answer {latency}ms late, plus up to {jitter}ms"
+            )),
+        }
+        if self.availability_delay_seconds > 0 {
+            parts.push(format!(
+                "records hidden until {}s after their call ended",
+                self.availability_delay_seconds
+            ));
+        }
+        if let Some(seed) = self.seed {
+            parts.push(format!("seed {seed}"));
+        }
+        if parts.is_empty() {
+            f.write_str("no faults")
+        } else {
+            f.write_str(&parts.join("; "))
+        }
+    }
+}
+
 impl FaultSettings {
     /// Reads settings from a JSON object. A message names the field at fault, which serde's own messages
     /// leave out for a value of the wrong type.

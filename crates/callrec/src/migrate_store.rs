@@ -53,7 +53,7 @@ pub struct MigrateStoreArgs {
 
 /// `callrec migrate`: opening a store applies its pending migrations.
 pub async fn migrate(args: MigrateArgs) -> anyhow::Result<ExitCode> {
-    let store = storage::open(&args.store).await?;
+    let store = storage::open_existing(&args.store).await?;
     let stats = store
         .stats()
         .await
@@ -221,12 +221,9 @@ pub async fn migrate_store(args: MigrateStoreArgs) -> anyhow::Result<ExitCode> {
     if args.from == args.to {
         bail!("--from and --to name the same store");
     }
-    let from: Arc<dyn Store> = storage::open(&args.from)
-        .await
-        .with_context(|| format!("cannot open the source {}", storage::describe(&args.from)))?;
-    let to: Arc<dyn Store> = storage::open(&args.to)
-        .await
-        .with_context(|| format!("cannot open the target {}", storage::describe(&args.to)))?;
+    // Copying from a store that does not exist would create it and copy nothing.
+    let from: Arc<dyn Store> = storage::open_existing(&args.from).await.context("--from")?;
+    let to: Arc<dyn Store> = storage::open(&args.to).await.context("--to")?;
     let started = Instant::now();
     let mut failed = false;
     for tenant in &args.tenants {

@@ -4,12 +4,12 @@
 //! the default; a `postgres://` (or `postgresql://`) URL is PostgreSQL, in builds with the `postgres`
 //! feature. Anything with another scheme fails fast with a message that says what is accepted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, bail};
-use callrec_store::Store;
+use anyhow::{Context, anyhow, bail};
 use callrec_store::sqlite::{SqliteOptions, SqliteStore};
+use callrec_store::{Store, StoreError};
 
 /// The default store: a `callrec.db` file in the working directory.
 pub const DEFAULT_STORE: &str = "callrec.db";
@@ -54,16 +54,54 @@ impl StoreLocation {
 pub async fn open(spec: &str) -> anyhow::Result<Arc<dyn Store>> {
     match StoreLocation::parse(spec)? {
         StoreLocation::Sqlite(path) => {
+            check_folder(&path)?;
             let shown = path.display().to_string();
             let store = tokio::task::spawn_blocking(move || {
                 SqliteStore::open(&path, SqliteOptions::default())
             })
             .await?
-            .with_context(|| format!("cannot open the store {shown}"))?;
+            .map_err(|e| match e {
+                // The message names the file already.
+                StoreError::Open(why) if why.starts_with(&shown) => {
+                    anyhow!("cannot open the store {why}")
+                }
+                StoreError::Open(why) => anyhow!("cannot open the store {shown}: {why}"),
+                e => anyhow::Error::new(e).context(format!("cannot open the store {shown}")),
+            })?;
             Ok(Arc::new(store))
         }
         StoreLocation::Postgres(url) => open_postgres(&url).await,
     }
+}
+
+/// Opens the store named by `spec` for a command that only reads it: a SQLite file that does not exist is
+/// refused rather than created empty, since a mistyped path would otherwise read as a store with no data.
+pub async fn open_existing(spec: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if let StoreLocation::Sqlite(path) = StoreLocation::parse(spec)? {
+        check_exists(&path)?;
+    }
+    open(spec).await
+}
+
+/// A SQLite store file can only be created in a folder that exists.
+fn check_folder(path: &Path) -> anyhow::Result<()> {
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() && !folder.is_dir() => bail!(
+            "the folder {} does not exist; create it first, or give a store path in an existing folder",
+            folder.display()
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn check_exists(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    bail!(
+        "no store at {}; give the path of an existing store, or create one with `callrec import` or `callrec serve`",
+        path.display()
+    )
 }
 
 #[cfg(feature = "postgres")]

@@ -107,6 +107,45 @@ impl Limits {
     }
 }
 
+impl std::fmt::Display for Limit {
+    /// As `--throttle-limit` takes it: `40/20s`, `100/500ms`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.window.subsec_millis() == 0 {
+            write!(f, "{}/{}s", self.requests, self.window.as_secs())
+        } else {
+            write!(f, "{}/{}ms", self.requests, self.window.as_millis())
+        }
+    }
+}
+
+impl std::fmt::Display for Limits {
+    /// "Graph's limits", and those changed by `--throttle-limit` as the flag writes them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scopes = |l: &Limits| {
+            [
+                l.app,
+                l.tenant,
+                l.app_tenant,
+                l.record,
+                l.list,
+                l.pstn_tenant,
+                l.pstn_app_tenant,
+            ]
+        };
+        let changed: Vec<String> = Limits::NAMES
+            .iter()
+            .zip(scopes(self).iter().zip(scopes(&Limits::default())))
+            .filter(|(_, (limit, graph))| *limit != graph)
+            .map(|(name, (limit, _))| format!("{name}={limit}"))
+            .collect();
+        f.write_str("Graph's limits")?;
+        if !changed.is_empty() {
+            write!(f, " except {}", changed.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 /// One `--throttle-limit NAME=N/WINDOW`, its name one of [`Limits::NAMES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LimitSetting {

@@ -33,6 +33,15 @@ impl std::str::FromStr for JwksSource {
     }
 }
 
+impl std::fmt::Display for JwksSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JwksSource::File(path) => write!(f, "the JWKS file {path}"),
+            JwksSource::Url(url) => write!(f, "the JWKS at {url}"),
+        }
+    }
+}
+
 impl JwksSource {
     /// `http://` and `https://` are URLs; anything else is a file path.
     pub fn parse(spec: &str) -> Self {
@@ -51,9 +60,9 @@ impl JwksSource {
             JwksSource::Url(url) => fetch(client, url).await?,
         };
         let set: JwkSet = serde_json::from_str(&text)
-            .map_err(|e| AuthSetupError::Jwks(format!("{self:?} is not a JWKS document: {e}")))?;
+            .map_err(|e| AuthSetupError::Jwks(format!("{self} is not a JWKS document: {e}")))?;
         if set.keys.is_empty() {
-            return Err(AuthSetupError::Jwks(format!("{self:?} holds no keys")));
+            return Err(AuthSetupError::Jwks(format!("{self} holds no keys")));
         }
         Ok(set)
     }
@@ -113,6 +122,11 @@ pub enum KeyLookup {
 }
 
 impl KeyRing {
+    /// Where the keys come from.
+    pub fn source(&self) -> &JwksSource {
+        &self.source
+    }
+
     /// Loads the key set once; fails when it cannot be read or holds no keys. A URL source is fetched
     /// again at most once per `refresh_interval`.
     pub async fn load(
@@ -161,7 +175,7 @@ impl KeyRing {
         match self.source.load(&self.client).await {
             Ok(keys) => {
                 *self.keys.write().unwrap_or_else(|e| e.into_inner()) = keys;
-                tracing::info!(source = ?self.source, "signing keys fetched again");
+                tracing::info!(source = %self.source, "signing keys fetched again");
                 true
             }
             Err(e) => {

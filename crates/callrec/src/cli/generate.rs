@@ -8,8 +8,8 @@ use anyhow::Context;
 use callrec_model::edm::Ticks;
 
 use super::import::print_summary;
-use super::progress::progress_bar;
-use crate::generate::GeneratorConfig;
+use super::progress::count_bar;
+use crate::generate::{GenerateSummary, GeneratorConfig};
 use crate::{demo, storage};
 
 #[derive(Debug, clap::Args)]
@@ -45,15 +45,16 @@ pub struct GenerateArgs {
 
 pub(super) async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
     let config = generator_config(&args);
+    let span = describe_span(&config);
     let generator = Arc::new(crate::generate::Generator::new(config));
     let started = Instant::now();
+    // The data may go to standard output, so what people read goes to standard error.
     match (&args.out, &args.store) {
         (Some(out), _) => {
-            let bar = progress_bar(None);
-            let records = args.records;
+            let bar = count_bar(args.records, "records");
             let out = out.clone();
             let generator = generator.clone();
-            let summary = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            let (summary, out) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
                 let writer: Box<dyn std::io::Write> = if out == "-" {
                     Box::new(std::io::stdout().lock())
                 } else {
@@ -63,40 +64,85 @@ pub(super) async fn generate(args: GenerateArgs) -> anyhow::Result<ExitCode> {
                     )
                 };
                 let writer = std::io::BufWriter::with_capacity(1 << 20, writer);
-                let bar2 = bar.clone();
-                let summary = generator.write_ndjson(writer, move |n| {
-                    bar2.set_message(format!("{n}/{records} records"))
-                })?;
+                let counted = bar.clone();
+                let summary = generator.write_ndjson(writer, move |n| counted.set_position(n))?;
                 bar.finish_and_clear();
-                Ok(summary)
+                Ok((summary, out))
             })
             .await??;
             eprintln!(
-                "generated {summary:?} in {:.2}s",
+                "{} {span} to {} in {:.2}s.",
+                describe_records(&summary),
+                destination(&out),
                 started.elapsed().as_secs_f64()
             );
         }
         (None, Some(store)) => {
-            let store = storage::open(store).await?;
-            let summary = demo::generate_into(&store, generator.clone(), &args.tenant).await?;
-            print_summary("generated", &summary);
+            let spec = store;
+            let store = storage::open(spec).await?;
+            let records = demo::generate_into(&store, generator.clone(), &args.tenant).await?;
+            print_summary("call records", &records);
             let logs =
                 crate::generate::logs::generate_logs_into(&store, generator.clone(), &args.tenant)
                     .await?;
             print_summary("log rows", &logs);
-            eprintln!("in {:.2}s", started.elapsed().as_secs_f64());
+            eprintln!(
+                "Generated {} call records and {} log rows {span} into {} in {:.2}s.",
+                args.records,
+                logs.records_seen(),
+                storage::describe(spec),
+                started.elapsed().as_secs_f64()
+            );
         }
         (None, None) => unreachable!("clap requires --out or --store"),
     }
     if let Some(path) = &args.pstn_out {
         let path = path.clone();
-        let summary = tokio::task::spawn_blocking(move || {
-            crate::generate::logs::write_log_file(&generator, &path)
+        let (summary, path) = tokio::task::spawn_blocking(move || {
+            crate::generate::logs::write_log_file(&generator, &path).map(|s| (s, path))
         })
         .await??;
-        eprintln!("log rows: {summary:?}");
+        eprintln!(
+            "Wrote {} PSTN and {} direct routing log rows ({}) to {}.",
+            summary.pstn_rows,
+            summary.direct_routing_rows,
+            indicatif::HumanBytes(summary.bytes),
+            destination(&path)
+        );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "Generated 50 call records and 12 later versions of them (62 lines, 61.3 KiB)".
+fn describe_records(summary: &GenerateSummary) -> String {
+    let records = match summary.records {
+        1 => "1 call record".to_owned(),
+        n => format!("{n} call records"),
+    };
+    let later = match summary.later_versions {
+        0 => String::new(),
+        1 => " and 1 later version of one".to_owned(),
+        n => format!(" and {n} later versions of them"),
+    };
+    format!(
+        "Generated {records}{later} ({} lines, {})",
+        summary.records + summary.later_versions,
+        indicatif::HumanBytes(summary.bytes)
+    )
+}
+
+/// "over 30 days from 2026-11-04".
+fn describe_span(config: &GeneratorConfig) -> String {
+    let day = config.start.to_string();
+    let day = day.get(..10).unwrap_or(&day);
+    match config.days {
+        0 | 1 => format!("on {day}"),
+        n => format!("over {n} days from {day}"),
+    }
+}
+
+fn destination(path: &str) -> &str {
+    if path == "-" { "standard output" } else { path }
 }
 
 /// The generator settings a `callrec generate` command line asks for.

@@ -23,6 +23,23 @@ pub(super) fn progress_bar(total_bytes: Option<u64>) -> ProgressBar {
     bar
 }
 
+/// A bar counting `total` things (`unit`: "records"), on a terminal only.
+pub(super) fn count_bar(total: u64, unit: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total).with_style(count_style(unit));
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn count_style(unit: &str) -> ProgressStyle {
+    ProgressStyle::with_template(&format!(
+        "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{human_pos}}/{{human_len}} {unit}, {{eta}} left"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
 /// Advances a progress bar by the bytes read through it.
 pub(super) struct CountingReader {
     pub inner: Box<dyn std::io::Read + Send>,

@@ -167,7 +167,7 @@ pub async fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let pairs = args.pairs()?;
     let request = ReportRequest::parse(&pairs, args.format == Format::Csv, Ticks::now())
         .map_err(|e| anyhow::anyhow!(e.0))?;
-    let store = storage::open(&args.store).await?;
+    let store = storage::open_existing(&args.store).await?;
     let rows = store
         .quality_report(&args.tenant, &request.query)
         .await

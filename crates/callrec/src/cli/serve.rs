@@ -14,8 +14,9 @@ use crate::{auth, demo, faults, period, retention, storage, throttle};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "CALLREC_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address to listen on: a port (8080, on 127.0.0.1), ADDRESS:PORT (0.0.0.0:8080, [::1]:8080) or
+    /// HOST:PORT (localhost:8080).
+    #[arg(long, env = "CALLREC_LISTEN", default_value = "127.0.0.1:8080", value_parser = listen_addr)]
     pub listen: SocketAddr,
     /// The store: a SQLite file path (or sqlite:PATH), or a postgres:// URL.
     #[arg(long, env = "CALLREC_STORE", default_value = storage::DEFAULT_STORE)]
@@ -122,6 +123,46 @@ fn millis(d: Option<Duration>) -> u64 {
     d.map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
+/// `--listen`: a bare port is on 127.0.0.1 (the loopback address, as the default); a host name is
+/// resolved, its first IPv4 address preferred (as `localhost` means 127.0.0.1 to most people).
+pub fn listen_addr(s: &str) -> Result<SocketAddr, String> {
+    const FORMS: &str = "give a port (8080, on 127.0.0.1), ADDRESS:PORT (127.0.0.1:8080, \
+                         0.0.0.0:8080 for every interface, [::1]:8080) or HOST:PORT (localhost:8080)";
+    let s = s.trim();
+    let port = |p: &str| p.parse::<u16>().ok();
+    if let Some(p) = port(s.strip_prefix(':').unwrap_or(s)) {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], p)));
+    }
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let Some((host, p)) = s
+        .rsplit_once(':')
+        .filter(|(h, _)| !h.is_empty() && !s.ends_with(']'))
+    else {
+        return Err(format!("'{s}' names no port; {FORMS}"));
+    };
+    let Some(p) = port(p) else {
+        return Err(format!(
+            "'{p}' in '{s}' is not a port (0 to 65535); {FORMS}"
+        ));
+    };
+    if host.contains(':') && !host.starts_with('[') {
+        return Err(format!(
+            "'{s}' is an IPv6 address without brackets; write it as [{host}]:{p}, or {FORMS}"
+        ));
+    }
+    let addrs: Vec<SocketAddr> = std::net::ToSocketAddrs::to_socket_addrs(&(host, p))
+        .map_err(|e| format!("cannot resolve the host '{host}' of '{s}' ({e}); {FORMS}"))?
+        .collect();
+    addrs
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(addrs.first())
+        .copied()
+        .ok_or_else(|| format!("the host '{host}' of '{s}' has no address; {FORMS}"))
+}
+
 /// A probability from 0 to 1.
 fn probability(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -162,7 +203,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, store = %args.store, "callrec is serving http://{addr}/v1.0/communications/callRecords");
+    tracing::info!(%addr, store = %storage::describe(&args.store), "callrec is serving http://{addr}/v1.0/communications/callRecords");
     let notifier = crate::notify::Notifier::new(args.webhooks.config(args.demo));
     notifier.set_listen_addr(addr);
     let _deliveries = notifier.start(store.clone());
@@ -192,7 +233,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
             let authenticator = auth::Authenticator::new(&settings)
                 .await
                 .context("cannot set up token checking")?;
-            tracing::info!(?authenticator, "bearer tokens required");
+            tracing::info!("bearer tokens required: {authenticator}");
             Some(Arc::new(authenticator))
         }
         (Some(_), false) => {
@@ -216,7 +257,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         for setting in &g.throttle_limits {
             limits.apply(setting);
         }
-        tracing::info!(?limits, "throttling with Graph's limits");
+        tracing::info!("throttling: {limits}");
         Some(limits)
     } else {
         None
@@ -274,7 +315,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
     };
     fault_settings.validate().map_err(anyhow::Error::msg)?;
     if fault_settings != faults::FaultSettings::default() {
-        tracing::warn!(?fault_settings, "fault injection is on");
+        tracing::warn!("fault injection is on: {fault_settings}");
     }
     Ok(ApiConfig {
         default_tenant: g.default_tenant.clone(),
