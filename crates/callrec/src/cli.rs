@@ -155,4 +155,26 @@ mod tests {
         refused(&["--log-retention", "calls=30d"], "not a log row kind");
         refused(&["--auth", "maybe"], "possible values: none, token");
     }
+
+    #[test]
+    fn listen_takes_a_port_or_host_and_port() {
+        let local = |p: u16| std::net::SocketAddr::from(([127, 0, 0, 1], p));
+        assert_eq!(listen_addr("8086"), Ok(local(8086)));
+        assert_eq!(listen_addr(":8086"), Ok(local(8086)));
+        assert_eq!(listen_addr("0.0.0.0:80").unwrap().to_string(), "0.0.0.0:80");
+        assert!(listen_addr("localhost:8085").unwrap().ip().is_loopback());
+        for bad in ["localhost", "99999", "host:port", "::1:80"] {
+            let e = listen_addr(bad).unwrap_err();
+            assert!(e.contains("127.0.0.1:8080"), "{bad}: {e}");
+        }
+        assert_eq!(serve(&["--listen", "8086"]).unwrap().listen, local(8086));
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(logging::colour(true, None));
+        assert!(logging::colour(true, Some("".into())));
+        assert!(!logging::colour(true, Some("1".into())));
+        assert!(!logging::colour(false, None));
+    }
 }

@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod batch;
+mod cli_output;
 mod crash;
 mod demo;
 mod errors;
