@@ -10,7 +10,7 @@ use callrec_store::Store;
 use super::auth::AuthGate;
 use crate::auth::Authenticator;
 use crate::faults::{FaultSettings, Faults};
-use crate::ingest::IngestOptions;
+use crate::ingest::{IngestOptions, InputLimits};
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::retention::{LogRetention, VisibleRecords};
@@ -116,7 +116,15 @@ impl AppState {
 
     /// How an ingestion starting now treats what it stores.
     pub fn ingest_options(&self) -> IngestOptions {
-        IngestOptions::scrubbing_after(self.config.scrub_after)
+        let record = self.config.max_record_bytes;
+        IngestOptions {
+            // A line is one record; a document (an array, a page) up to eight of the largest.
+            limits: InputLimits {
+                line: record,
+                document: record.saturating_mul(8),
+            },
+            ..IngestOptions::scrubbing_after(self.config.scrub_after)
+        }
     }
 
     /// The call records a reader may see now: retention and the availability delay applied.
