@@ -58,6 +58,9 @@ pub struct ApiConfig {
     pub log_retention: LogRetention,
     /// Personal data is scrubbed from records and log rows this long after the call; `None` keeps it.
     pub scrub_after: Option<Duration>,
+    /// The bearer token a scraper sends for `/metrics` while tokens are on (`--metrics-token`); without
+    /// one, `/metrics` is closed whenever tokens are on, since its figures cover every tenant.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -67,6 +70,7 @@ impl Default for ApiConfig {
             max_body_bytes: 256 * 1024 * 1024,
             max_record_bytes: super::request_body::RECORD_LIMIT,
             lenient_functions: false,
+            metrics_token: None,
             auth: None,
             throttle: None,
             faults: FaultSettings::default(),
