@@ -364,3 +364,40 @@ fn a_json_document_larger_than_eight_records_is_refused_with_the_advice_to_send_
     let message = summary["rejections"][0]["message"].as_str().unwrap_or("");
     assert!(message.contains("send it as NDJSON"), "{message}");
 }
+
+#[test]
+fn what_the_http_layer_refuses_itself_comes_in_graphs_error_shape() {
+    let server = TestServer::start();
+    let long_target = format!(
+        "GET /v1.0/{} HTTP/1.1\r\nhost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let large_headers = format!(
+        "GET /healthz HTTP/1.1\r\nhost: x\r\nx-padding: {}\r\n\r\n",
+        "a".repeat(500_000)
+    );
+    for (request, status) in [
+        (long_target, 414),
+        (large_headers, 431),
+        ("GET /v1.0/a b HTTP/1.1\r\nhost: x\r\n\r\n".to_owned(), 400),
+        ("GET /v1.0/\"x\" HTTP/1.1\r\nhost: x\r\n\r\n".to_owned(), 400),
+        (
+            "POST /v1.0/communications/callRecords HTTP/1.1\r\nhost: x\r\ncontent-length: ab\r\n\r\n"
+                .to_owned(),
+            400,
+        ),
+    ] {
+        let reply = server
+            .raw(request.as_bytes(), Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("no answer to {}", &request[..40.min(request.len())]));
+        assert_eq!(reply.status, status, "{}", reply.text);
+        let body: Value = serde_json::from_str(&reply.text)
+            .unwrap_or_else(|e| panic!("{status}: not Graph's error JSON ({e}): {:?}", reply.text));
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty(), "{body}");
+        assert!(body["error"]["innerError"]["request-id"].is_string(), "{body}");
+        assert!(reply.header("request-id").is_some());
+    }
+    // The server goes on answering.
+    assert_eq!(server.get("/healthz").status, 200);
+}
