@@ -206,8 +206,8 @@ pub(super) fn read_batches(
         line: 1,
         path: "$".to_owned(),
         message: format!(
-            "the input is one JSON document larger than the {} bytes accepted; send it as NDJSON, one item a line",
-            limits.document
+            "the input's first item or document is larger than the {} bytes accepted for one JSON document; send NDJSON, one item a line of at most {} bytes",
+            limits.document, limits.line
         ),
     };
     let mut skipped = 0u64;

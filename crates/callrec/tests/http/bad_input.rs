@@ -362,7 +362,10 @@ fn a_json_document_larger_than_eight_records_is_refused_with_the_advice_to_send_
     let summary = reply.json();
     assert_eq!(summary["imported"], 0, "{summary}");
     let message = summary["rejections"][0]["message"].as_str().unwrap_or("");
-    assert!(message.contains("send it as NDJSON"), "{message}");
+    assert!(
+        message.contains("send NDJSON, one item a line"),
+        "{message}"
+    );
 }
 
 #[test]

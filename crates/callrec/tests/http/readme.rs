@@ -123,8 +123,12 @@ fn every_callrec_command_in_the_readme_uses_flags_the_binary_has() {
         }
     }
     assert!(
-        flags_of.get("serve").is_some_and(|f| f.contains("--jwt-secret"))
-            && flags_of.get("import").is_some_and(|f| f.contains("--store")),
+        flags_of
+            .get("serve")
+            .is_some_and(|f| f.contains("--jwt-secret"))
+            && flags_of
+                .get("import")
+                .is_some_and(|f| f.contains("--store")),
         "the README's command lines were not read: {flags_of:?}"
     );
     for (sub, flags) in &flags_of {
