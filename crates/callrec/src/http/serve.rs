@@ -15,7 +15,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -25,6 +25,9 @@ use super::envelope::error_json;
 use super::error::{ErrorInfo, codes};
 use super::router::app;
 use super::state::AppState;
+
+/// How long a client may take to send the head of a request.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long requests under way may take to finish once shutdown is asked for.
 const GRACE: Duration = Duration::from_secs(10);
@@ -38,7 +41,11 @@ pub async fn serve(
 ) -> io::Result<()> {
     let service = TowerToHyperService::new(app(state));
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.keep_alive(true);
+    // A client gets 30 s to send a request's head: a connection that trickles one in is closed, so idle
+    // or slow connections cannot pile up.
+    http.keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
