@@ -59,6 +59,10 @@ pub struct GuardArgs {
     /// Accepted token issuer (repeatable); `{tenantid}` stands for the token's tid. Default: any.
     #[arg(long)]
     pub issuer: Vec<String>,
+    /// Bearer token a Prometheus scraper sends for /metrics while tokens are on (its figures cover every
+    /// tenant, so without this token /metrics is closed when tokens are on).
+    #[arg(long, env = "CALLREC_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// The tenant served with --auth none.
     #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub default_tenant: String,
@@ -326,6 +330,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         log_retention,
         scrub_after,
         lenient_functions: args.lenient_functions,
+        metrics_token: g.metrics_token.clone(),
         ..ApiConfig::default()
     })
 }

@@ -15,6 +15,7 @@ mod openapi;
 mod paging;
 mod postgres;
 mod quality;
+mod readme;
 mod records;
 mod retention;
 mod scrubbing;
