@@ -495,3 +495,6 @@ fn archive_row(kind: LogKind, body: Map<String, Value>) -> Value {
     typed.extend(body);
     Value::Object(typed)
 }
+
+#[cfg(test)]
+mod tests;
