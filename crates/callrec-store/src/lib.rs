@@ -12,7 +12,9 @@ use callrec_model::edm::Ticks;
 use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 
+mod aggregate;
 pub mod compress;
+mod encoded;
 pub mod logs;
 #[cfg(feature = "postgres")]
 pub mod postgres;

@@ -543,9 +543,9 @@ impl RecordStore for PostgresStore {
         let (encoded, samples) = tokio::task::spawn_blocking(move || {
             let samples = codec.offer_records(&records);
             let encoder = codec.encoder();
-            let encoded: Vec<records::EncodedRecord> = records
+            let encoded: Vec<crate::encoded::EncodedRecord> = records
                 .into_iter()
-                .map(|r| records::EncodedRecord::new(r, &encoder))
+                .map(|r| crate::encoded::EncodedRecord::new(r, &encoder))
                 .collect();
             (encoded, samples)
         })

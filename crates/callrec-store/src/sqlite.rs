@@ -18,8 +18,7 @@
 mod filter;
 mod logs;
 mod quality;
-mod reader;
-mod retention;
+mod records;
 mod schema;
 mod subscriptions;
 mod writer;
@@ -41,7 +40,8 @@ use crate::{
     Slice, StoreError, StoreStats, TenantId, WriteCondition,
 };
 
-use writer::{Command, EncodedRecord};
+use crate::encoded::EncodedRecord;
+use writer::Command;
 
 /// How commits reach the disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -438,7 +438,7 @@ impl RecordStore for SqliteStore {
         id: &str,
     ) -> Result<Option<RecordRow>, StoreError> {
         let (tenant, id) = (tenant.to_owned(), id.to_owned());
-        self.read(move |conn, codec| reader::get_record(conn, codec, &tenant, &id))
+        self.read(move |conn, codec| records::get_record(conn, codec, &tenant, &id))
             .await
     }
 
@@ -452,19 +452,19 @@ impl RecordStore for SqliteStore {
         // One blocking hop and one pooled connection for the whole response.
         let (tenant, id) = (tenant.to_owned(), id.to_owned());
         self.read(move |conn, codec| {
-            let Some(record) = reader::get_record(conn, codec, &tenant, &id)? else {
+            let Some(record) = records::get_record(conn, codec, &tenant, &id)? else {
                 return Ok(None);
             };
             let sessions = match sessions {
                 Some((slice, with_segments)) => {
-                    reader::sessions(conn, codec, &tenant, &id, slice, with_segments)?
+                    records::sessions(conn, codec, &tenant, &id, slice, with_segments)?
                         .unwrap_or_default()
                 }
                 None => Vec::new(),
             };
             let participants = match participants {
                 Some(slice) => {
-                    reader::participants(conn, codec, &tenant, &id, slice)?.unwrap_or_default()
+                    records::participants(conn, codec, &tenant, &id, slice)?.unwrap_or_default()
                 }
                 None => Vec::new(),
             };
@@ -486,7 +486,7 @@ impl RecordStore for SqliteStore {
     ) -> Result<Option<Vec<SessionRow>>, StoreError> {
         let (tenant, id) = (tenant.to_owned(), record_id.to_owned());
         self.read(move |conn, codec| {
-            reader::sessions(conn, codec, &tenant, &id, slice, with_segments)
+            records::sessions(conn, codec, &tenant, &id, slice, with_segments)
         })
         .await
     }
@@ -502,7 +502,7 @@ impl RecordStore for SqliteStore {
             record_id.to_owned(),
             session_id.to_owned(),
         );
-        self.read(move |conn, codec| reader::session(conn, codec, &tenant, &id, &session_id))
+        self.read(move |conn, codec| records::session(conn, codec, &tenant, &id, &session_id))
             .await
     }
 
@@ -513,7 +513,7 @@ impl RecordStore for SqliteStore {
         slice: Slice,
     ) -> Result<Option<Vec<ParticipantRow>>, StoreError> {
         let (tenant, id) = (tenant.to_owned(), record_id.to_owned());
-        self.read(move |conn, codec| reader::participants(conn, codec, &tenant, &id, slice))
+        self.read(move |conn, codec| records::participants(conn, codec, &tenant, &id, slice))
             .await
     }
 
@@ -529,7 +529,7 @@ impl RecordStore for SqliteStore {
             participant_id.to_owned(),
         );
         self.read(move |conn, codec| {
-            reader::participant(conn, codec, &tenant, &id, &participant_id)
+            records::participant(conn, codec, &tenant, &id, &participant_id)
         })
         .await
     }
@@ -540,7 +540,7 @@ impl RecordStore for SqliteStore {
         query: &ListQuery,
     ) -> Result<RecordPage, StoreError> {
         let (tenant, query) = (tenant.to_owned(), query.clone());
-        self.read(move |conn, codec| reader::list(conn, codec, &tenant, &query))
+        self.read(move |conn, codec| records::list(conn, codec, &tenant, &query))
             .await
     }
 
@@ -549,7 +549,7 @@ impl RecordStore for SqliteStore {
         cutoff: callrec_model::edm::Ticks,
         limit: u32,
     ) -> Result<u64, StoreError> {
-        retention::purge_ended_before(self, cutoff, limit).await
+        records::purge_ended_before(self, cutoff, limit).await
     }
 
     async fn records_to_scrub(
@@ -557,11 +557,11 @@ impl RecordStore for SqliteStore {
         cutoff: callrec_model::edm::Ticks,
         limit: u32,
     ) -> Result<Vec<crate::RecordKey>, StoreError> {
-        retention::records_to_scrub(self, cutoff, limit).await
+        records::records_to_scrub(self, cutoff, limit).await
     }
 
     async fn stats(&self) -> Result<StoreStats, StoreError> {
-        let (records, sessions) = self.read(|conn, _| reader::totals(conn)).await?;
+        let (records, sessions) = self.read(|conn, _| records::totals(conn)).await?;
         let mut wal = self.shared.path.clone().into_os_string();
         wal.push("-wal");
         let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
@@ -602,7 +602,7 @@ mod tests {
                     limit: 60,
                     count: false,
                 };
-                let (sql, params) = reader::list_sql(1, &query);
+                let (sql, params) = records::list_sql(1, &query);
                 let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
                 let plan: Vec<String> = stmt
                     .query_map(rusqlite::params_from_iter(params), |r| {

@@ -49,7 +49,8 @@ pub async fn generate_into(
 }
 
 /// Fills an empty store with the documentation's examples and `records` generated records over the
-/// last 30 days, for `tenant` (the tenant a server without tokens serves). A store that holds anything is
+/// last 30 days with the log rows of their PSTN calls (PSTN, direct routing, text messages, blocks), for
+/// `tenant` (the tenant a server without tokens serves). A store that holds anything is
 /// left as it is.
 pub async fn fill_if_empty(
     store: &Arc<dyn Store>,
@@ -81,11 +82,13 @@ pub async fn fill_if_empty(
         tenant_id: tenant.to_owned(),
         users: 300,
     };
-    let summary = generate_into(store, Arc::new(Generator::new(config)), tenant).await?;
+    let generator = Arc::new(Generator::new(config));
+    let summary = generate_into(store, generator.clone(), tenant).await?;
+    let rows = crate::generate::logs::generate_logs_into(store, generator, tenant).await?;
     tracing::info!(
-        examples = count,
-        generated = summary.imported,
-        "--demo: filled the store with the documentation's examples and generated records"
+        "--demo: filled the store with {count} example records from the documentation, {} generated records and {} log rows of their PSTN calls",
+        summary.imported,
+        rows.imported
     );
     Ok(())
 }

@@ -35,11 +35,22 @@ use tables::{RECORD_TABLES, Row, Rows, Table};
 const PAGE: usize = 200;
 
 /// The file format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Parquet,
     Csv,
     Ndjson,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "parquet" => Some(Format::Parquet),
+            "csv" => Some(Format::Csv),
+            "ndjson" => Some(Format::Ndjson),
+            _ => None,
+        }
+    }
 }
 
 /// What to export.

@@ -72,6 +72,9 @@ pub struct GenerateSummary {
 /// The state shared by every record of one generation run.
 pub(crate) struct World {
     pub(crate) seed: u64,
+    /// What record ids are drawn from: the seed and everything else that shapes the records (start,
+    /// days, count), so that records generated differently never take each other's ids.
+    pub(crate) id_seed: u64,
     pub(crate) records: u64,
     pub(crate) population: population::Population,
     pub(crate) calendar: calendar::Calendar,
@@ -83,6 +86,9 @@ pub struct Generator {
     world: World,
 }
 
+/// The random stream the id seed is drawn from.
+const ID_SEED: u64 = 0x1D5E;
+
 /// Records per unit of work handed to a thread.
 const CHUNK: u64 = 256;
 
@@ -93,8 +99,12 @@ impl Generator {
     pub fn new(config: GeneratorConfig) -> Self {
         let population = population::build(config.seed, &config.tenant_id, config.users);
         let calendar = calendar::Calendar::new(config.start, config.days, &population.sites);
+        let shape = (config.start.0 as u64)
+            ^ u64::from(config.days).rotate_left(48)
+            ^ config.records.rotate_left(24);
         let world = World {
             seed: config.seed,
+            id_seed: rng::Rng::derive(config.seed, ID_SEED, shape).next_u64(),
             records: config.records,
             population,
             calendar,

@@ -8,6 +8,7 @@
 //! the ids and headers Graph clients expect and writes Graph's error body.
 
 pub(crate) mod auth;
+pub(crate) mod batch;
 pub(crate) mod body;
 pub(crate) mod call_records;
 pub(crate) mod envelope;
@@ -26,6 +27,7 @@ pub(crate) mod reports;
 mod request_body;
 pub(crate) mod resources;
 mod router;
+mod serve;
 mod state;
 pub(crate) mod subscriptions;
 pub(crate) mod throttle;
@@ -34,4 +36,5 @@ pub(crate) mod wire;
 
 pub use error::ApiError;
 pub use router::app;
+pub use serve::serve;
 pub use state::{ApiConfig, ApiVersion, AppState};

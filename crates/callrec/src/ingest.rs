@@ -25,7 +25,9 @@ use callrec_store::{Store, StoreError};
 use serde::Serialize;
 use serde_json::Value;
 
-pub use input::{InputKind, UnknownKind, detect, maybe_gunzip, parse_kind};
+pub use input::{
+    DecodedTooLarge, InputKind, InputLimits, UnknownKind, detect, maybe_gunzip, parse_kind,
+};
 pub use logs::{LogRows, admit_log_row};
 pub use records::{AdmittedRecord, Records, admit_record};
 
@@ -35,6 +37,8 @@ pub struct IngestOptions {
     /// Records whose call ended before this instant, and log rows older than it, are scrubbed before
     /// they are stored ([`crate::scrubbing`]).
     pub scrub_before: Option<Ticks>,
+    /// How much of an input is held at once ([`InputLimits`]).
+    pub limits: InputLimits,
 }
 
 impl IngestOptions {
@@ -42,6 +46,7 @@ impl IngestOptions {
     pub fn scrubbing_after(after: Option<Duration>) -> Self {
         IngestOptions {
             scrub_before: after.map(crate::retention::ago),
+            limits: InputLimits::default(),
         }
     }
 }
@@ -204,11 +209,17 @@ pub async fn ingest<K: Kind>(
     let (tx, mut rx) =
         tokio::sync::mpsc::channel::<tokio::task::JoinHandle<Admitted<K::Item>>>(BATCHES_IN_FLIGHT);
     let reader_task = tokio::task::spawn_blocking(move || {
-        input::read_batches(reader, K::BATCH_ITEMS, BATCH_BYTES, |batch| {
-            let kind = kind.clone();
-            let handle = runtime.spawn_blocking(move || admit_batch(&*kind, batch, &options));
-            tx.blocking_send(handle).is_ok()
-        })
+        input::read_batches(
+            reader,
+            K::BATCH_ITEMS,
+            BATCH_BYTES,
+            options.limits,
+            |batch| {
+                let kind = kind.clone();
+                let handle = runtime.spawn_blocking(move || admit_batch(&*kind, batch, &options));
+                tx.blocking_send(handle).is_ok()
+            },
+        )
     });
     let mut summary = IngestSummary::default();
     while let Some(handle) = rx.recv().await {

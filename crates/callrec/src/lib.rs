@@ -5,20 +5,20 @@
 
 pub mod auth;
 pub mod cli;
-pub mod demo;
+pub(crate) mod demo;
 pub mod export;
 pub mod faults;
 pub mod generate;
 pub mod http;
 pub mod ingest;
 pub mod metrics;
-pub mod migrate_store;
+pub(crate) mod migrate_store;
 pub mod notify;
-pub mod outbound;
-pub mod period;
-pub mod reports;
+pub(crate) mod outbound;
+pub(crate) mod period;
+pub(crate) mod reports;
 pub mod retention;
 pub mod scrubbing;
 pub mod storage;
 pub mod throttle;
-pub mod whole;
+pub(crate) mod whole;

@@ -4,7 +4,7 @@
 //! What goes and what stays is [`callrec_model::scrub`]'s. Here it is applied twice:
 //!
 //! - on the way in: a record whose call ended before the cutoff, or a log row older than it, is scrubbed
-//!   before it is stored ([`IngestOptions::scrub_before`]), so re-importing an archive brings no personal data back;
+//!   before it is stored (ingestion's `scrub_before`), so re-importing an archive brings no personal data back;
 //! - in the background: [`scrub_once`] rewrites, a batch at a time, the records and log rows that have
 //!   grown older than the period since they were stored, then lets the store forget the user names only
 //!   scrubbed records carried. A record is read whole, scrubbed, prepared again and written back with
@@ -14,6 +14,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use callrec_model::edm::Ticks;
 use callrec_model::logs::PreparedLogRow;
 use callrec_model::prepare::{PreparedRecord, prepare};
 use callrec_model::scrub::{Pseudonyms, scrub_log_row_body, scrub_record};
@@ -21,7 +22,6 @@ use callrec_store::logs::LogScrubber;
 use callrec_store::{PutOutcome, RecordKey, RecordWithChildren, Store, StoreError, WriteCondition};
 use serde_json::{Map, Value};
 
-use crate::ingest::IngestOptions;
 use crate::whole::{WHOLE, assemble_found};
 
 /// Records read and written back per store call.
@@ -66,8 +66,8 @@ pub fn scrub_record_json(record: &mut Map<String, Value>) {
 
 /// Ingestion's part for a validated record: scrubs it when its call ended before the cutoff. Returns
 /// whether it did.
-pub fn scrub_incoming_record(record: &mut Map<String, Value>, options: &IngestOptions) -> bool {
-    let Some(cutoff) = options.scrub_before else {
+pub fn scrub_incoming_record(record: &mut Map<String, Value>, scrub_before: Option<Ticks>) -> bool {
+    let Some(cutoff) = scrub_before else {
         return false;
     };
     let ended = record
@@ -83,8 +83,8 @@ pub fn scrub_incoming_record(record: &mut Map<String, Value>, options: &IngestOp
 
 /// Ingestion's part for a checked log row: scrubs it when it is older than the cutoff. Its key stays
 /// the one its content gave, so ingesting it again replaces it.
-pub fn scrub_incoming_log_row(row: &mut PreparedLogRow, options: &IngestOptions) {
-    let Some(cutoff) = options.scrub_before else {
+pub fn scrub_incoming_log_row(row: &mut PreparedLogRow, scrub_before: Option<Ticks>) {
+    let Some(cutoff) = scrub_before else {
         return;
     };
     if row.time >= cutoff {

@@ -242,7 +242,8 @@ impl Throttle {
             | Resource::OtherRead
             | Resource::LogRow
             | Resource::Write
-            | Resource::Admin => {}
+            | Resource::Admin
+            | Resource::Batch => {}
         }
         scopes
     }

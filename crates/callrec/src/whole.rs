@@ -31,22 +31,6 @@ pub async fn whole_json(
     assemble(row, &sessions, &participants).map(Some)
 }
 
-/// The whole record with this id, or `None` if there is none: one read of the store, so the pieces come
-/// from one snapshot.
-pub async fn read_whole_json(
-    store: &dyn Store,
-    tenant: &str,
-    id: &str,
-) -> Result<Option<Map<String, Value>>, StoreError> {
-    match store
-        .record_with_children(tenant, id, Some((ALL, true)), Some(ALL))
-        .await?
-    {
-        Some(found) => assemble_found(&found).map(Some),
-        None => Ok(None),
-    }
-}
-
 /// A record read with all its children ([`Store::record_with_children`]), reassembled.
 pub fn assemble_found(found: &RecordWithChildren) -> Result<Map<String, Value>, StoreError> {
     assemble(&found.record, &found.sessions, &found.participants)

@@ -1,3 +1,5 @@
+//! Tests of scrubbing: what each kind of record and log row keeps, and what it loses.
+
 use serde_json::{Value, json};
 
 use super::*;

@@ -24,23 +24,14 @@ use deadpool_postgres::Transaction;
 use tokio_postgres::types::ToSql;
 
 use super::filter::Param;
-use super::records::{EncodedRecord, TxError};
+use super::records::TxError;
 use super::{PostgresStore, backend};
+use crate::aggregate::{Agg, DAY_HOURS, DAY_OF_START, HOUR, HOUR_OF_START, scaled};
+use crate::encoded::EncodedRecord;
 use crate::quality::{Dimension, Grouping, Only, QualityTotals, ReportQuery, ReportRow};
 use crate::{QualityStore, StoreError, TenantId};
 
-const HOUR: i64 = 3600 * 10_000_000;
-const DAY_HOURS: i64 = 24;
-/// Metric values are stored as integers of 1/10000 of their unit, as the embedded store does.
-const SCALE: f64 = 10_000.0;
 const TOTAL_SLOTS: usize = 8;
-
-/// The hour (since the epoch) of a stream's `start`, rounded down also before 1970, as SQL.
-const HOUR_OF_START: &str =
-    "((start - ((start % 36000000000) + 36000000000) % 36000000000) / 36000000000)";
-/// The first hour of the UTC day of a stream's `start`, as SQL.
-const DAY_OF_START: &str =
-    "((start - ((start % 864000000000) + 864000000000) % 864000000000) / 36000000000)";
 
 /// The column of `quality_records` that holds the verdict for a media type (`None`: the whole record).
 pub(super) fn verdict_column(media: Option<MediaType>) -> &'static str {
@@ -63,10 +54,6 @@ fn dim_column(d: Dimension) -> &'static str {
         Dimension::User => "d_user",
         Dimension::Device => "d_device",
     }
-}
-
-fn scaled(v: Option<f64>) -> Option<i64> {
-    v.map(|v| (v * SCALE).round() as i64)
 }
 
 /// The streams of these records as arrays, in the order of the `unnest` in [`record_written`].
@@ -287,7 +274,7 @@ pub(super) async fn record_deleted(
     Ok(())
 }
 
-/// The aggregate columns of a report row, read by [`Agg::read`] from column 2 on.
+/// The aggregate columns of a report row, read by [`read_agg`] from column 2 on.
 fn aggregate_columns() -> Vec<String> {
     let mut cols = vec![
         "count(*) FILTER (WHERE verdict = 1)".to_owned(),
@@ -305,74 +292,23 @@ fn aggregate_columns() -> Vec<String> {
     cols
 }
 
-/// Sums over a group of streams.
-#[derive(Debug, Clone, Default)]
-struct Agg {
-    verdicts: [i64; 3],
-    reasons: [i64; 8],
-    sums: [i64; 8],
-    counts: [i64; 8],
-    maxima: [Option<i64>; 8],
-    max_sums: [i64; 4],
-    max_counts: [i64; 4],
-}
-
-fn max_of(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
+/// Sums read from a PostgreSQL row.
+fn read_agg(row: &tokio_postgres::Row, at: usize) -> Agg {
+    let mut a = Agg::default();
+    for i in 0..3 {
+        a.verdicts[i] = row.get(at + i);
     }
-}
-
-impl Agg {
-    fn read(row: &tokio_postgres::Row, at: usize) -> Agg {
-        let mut a = Agg::default();
-        for i in 0..3 {
-            a.verdicts[i] = row.get(at + i);
-        }
-        for i in 0..8 {
-            a.reasons[i] = row.get(at + 3 + i);
-            a.sums[i] = row.get(at + 11 + i);
-            a.counts[i] = row.get(at + 19 + i);
-            a.maxima[i] = row.get(at + 27 + i);
-        }
-        for i in 0..4 {
-            a.max_sums[i] = row.get(at + 35 + i);
-            a.max_counts[i] = row.get(at + 39 + i);
-        }
-        a
+    for i in 0..8 {
+        a.reasons[i] = row.get(at + 3 + i);
+        a.sums[i] = row.get(at + 11 + i);
+        a.counts[i] = row.get(at + 19 + i);
+        a.maxima[i] = row.get(at + 27 + i);
     }
-
-    fn merge(&mut self, o: &Agg) {
-        for i in 0..3 {
-            self.verdicts[i] += o.verdicts[i];
-        }
-        for i in 0..8 {
-            self.reasons[i] += o.reasons[i];
-            self.sums[i] += o.sums[i];
-            self.counts[i] += o.counts[i];
-            self.maxima[i] = max_of(self.maxima[i], o.maxima[i]);
-        }
-        for i in 0..4 {
-            self.max_sums[i] += o.max_sums[i];
-            self.max_counts[i] += o.max_counts[i];
-        }
+    for i in 0..4 {
+        a.max_sums[i] = row.get(at + 35 + i);
+        a.max_counts[i] = row.get(at + 39 + i);
     }
-
-    fn row(&self) -> ReportRow {
-        let avg = |sum: i64, n: i64| (n > 0).then(|| sum as f64 / SCALE / n as f64);
-        ReportRow {
-            good: self.verdicts[0].max(0) as u64,
-            poor: self.verdicts[1].max(0) as u64,
-            unclassified: self.verdicts[2].max(0) as u64,
-            poor_by_metric: self.reasons.map(|r| r.max(0) as u64),
-            average: std::array::from_fn(|i| avg(self.sums[i], self.counts[i])),
-            maximum: self.maxima.map(|m| m.map(|m| m as f64 / SCALE)),
-            average_of_maxima: std::array::from_fn(|i| avg(self.max_sums[i], self.max_counts[i])),
-            ..ReportRow::default()
-        }
-    }
+    a
 }
 
 fn placeholder(params: &mut Vec<Param>, value: Param) -> String {
@@ -504,7 +440,7 @@ async fn report(
                     .and_then(|k| k.parse().ok())
                     .unwrap_or(0);
                 let start = Ticks(k * HOUR);
-                let mut row = Agg::read(r, 2).row();
+                let mut row = read_agg(r, 2).row();
                 row.key = Some(start.to_string());
                 row.start = Some(start);
                 row.end = Some(Ticks((k + hours) * HOUR));
@@ -517,14 +453,14 @@ async fn report(
                     .get::<_, Option<String>>(0)
                     .and_then(|k| k.parse().ok())
                     .unwrap_or(-1);
-                let mut row = Agg::read(r, 2).row();
+                let mut row = read_agg(r, 2).row();
                 row.key = MediaType::from_code(code).map(|m| m.as_str().to_owned());
                 out.push((row.key.clone(), code, row));
             }
         }
         Grouping::Dimension(d) => {
             for r in &rows {
-                let mut row = Agg::read(r, 2).row();
+                let mut row = read_agg(r, 2).row();
                 row.key = r.get(0);
                 if d == Dimension::User && row.key.is_some() {
                     row.label = r.get(1);
@@ -540,7 +476,7 @@ async fn report(
                 by_building
                     .entry(building)
                     .or_default()
-                    .merge(&Agg::read(r, 2));
+                    .merge(&read_agg(r, 2));
             }
             for (name, agg) in by_building {
                 let mut row = agg.row();

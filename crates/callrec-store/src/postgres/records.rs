@@ -24,14 +24,14 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use callrec_model::edm::Ticks;
-use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 use deadpool_postgres::{Client, Transaction};
 use tokio_postgres::IsolationLevel;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 
-use crate::compress::{Codec, CompressError, Encoder};
+use crate::compress::{Codec, CompressError};
+use crate::encoded::EncodedRecord;
 use crate::{
     ParticipantRow, PutOutcome, RecordKey, RecordRow, SessionRow, Slice, StoreError, WriteCondition,
 };
@@ -43,67 +43,6 @@ use super::filter::{Param, modalities_column, push_condition, time_column};
 const MAX_ROUNDS: usize = 16;
 /// Counter slots per tenant in `record_totals`.
 const TOTAL_SLOTS: usize = 8;
-
-/// A record with its pieces compressed, ready to write.
-#[derive(Debug)]
-pub(super) struct EncodedRecord {
-    pub(super) id: String,
-    pub(super) version: i64,
-    call_type: String,
-    modalities: String,
-    start: i64,
-    end: i64,
-    last_modified: i64,
-    pub(super) participant_ids: Vec<String>,
-    head: Vec<u8>,
-    organizer: Option<Vec<u8>>,
-    sessions: Vec<EncodedSession>,
-    participants: Vec<(String, Vec<u8>)>,
-    /// The record's streams, classified, for the quality tables.
-    pub(super) quality: callrec_model::quality::RecordQuality,
-    /// Whether its personal data has been removed ([`PreparedRecord::scrubbed`]).
-    scrubbed: bool,
-}
-
-#[derive(Debug)]
-struct EncodedSession {
-    id: String,
-    head: Vec<u8>,
-    segments: Vec<u8>,
-}
-
-impl EncodedRecord {
-    pub(super) fn new(record: PreparedRecord, encoder: &Encoder) -> Self {
-        EncodedRecord {
-            modalities: modalities_column(&record.modalities),
-            version: record.version,
-            call_type: record.call_type,
-            start: record.start.0,
-            end: record.end.0,
-            last_modified: record.last_modified.0,
-            participant_ids: record.participant_ids,
-            head: encoder.encode(&record.head),
-            organizer: record.organizer.as_deref().map(|o| encoder.encode(o)),
-            sessions: record
-                .sessions
-                .into_iter()
-                .map(|s| EncodedSession {
-                    head: encoder.encode(&s.head),
-                    segments: encoder.encode(&s.segments),
-                    id: s.id,
-                })
-                .collect(),
-            participants: record
-                .participants
-                .into_iter()
-                .map(|p| (p.id, encoder.encode(&p.body)))
-                .collect(),
-            id: record.id,
-            quality: record.quality,
-            scrubbed: record.scrubbed,
-        }
-    }
-}
 
 /// Why a write transaction stopped: a driver error (maybe worth running again) or a store error.
 pub(super) enum TxError {
@@ -236,7 +175,7 @@ struct RecordArrays<'a> {
     end: Vec<i64>,
     last_modified: Vec<i64>,
     call_type: Vec<&'a str>,
-    modalities: Vec<&'a str>,
+    modalities: Vec<String>,
     session_count: Vec<i32>,
     participant_count: Vec<i32>,
     head: Vec<&'a [u8]>,
@@ -253,7 +192,10 @@ impl<'a> RecordArrays<'a> {
             end: records.iter().map(|r| r.end).collect(),
             last_modified: records.iter().map(|r| r.last_modified).collect(),
             call_type: records.iter().map(|r| r.call_type.as_str()).collect(),
-            modalities: records.iter().map(|r| r.modalities.as_str()).collect(),
+            modalities: records
+                .iter()
+                .map(|r| modalities_column(&r.modalities))
+                .collect(),
             session_count: records.iter().map(|r| r.sessions.len() as i32).collect(),
             participant_count: records
                 .iter()

@@ -16,8 +16,9 @@ use async_trait::async_trait;
 use deadpool_postgres::Transaction;
 use tokio_postgres::Row;
 
-use super::records::{EncodedRecord, TxError};
+use super::records::TxError;
 use super::{PostgresStore, backend};
+use crate::encoded::EncodedRecord;
 use crate::subscriptions::{
     ClaimRequest, CreateOutcome, Millis, NotificationEvent, OutboxStats, PendingNotification,
     Subscription, SubscriptionUpdate, has_change_type,

@@ -25,21 +25,12 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::{SqliteStore, backend};
+use crate::aggregate::{Agg, DAY_HOURS, DAY_OF_START, HOUR, HOUR_OF_START, max_of, scaled};
 use crate::quality::{Dimension, Grouping, Only, QualityTotals, ReportQuery, ReportRow};
 use crate::{QualityStore, StoreError, TenantId};
 
-const HOUR: i64 = 3600 * 10_000_000;
-const DAY_HOURS: i64 = 24;
-
 /// `dim` of the rollup rows that count every stream, by hour.
 const ALL: i64 = 0;
-
-/// The hour (since the epoch) of a stream's `start`, rounded down also before 1970, as SQL.
-const HOUR_OF_START: &str =
-    "((start - ((start % 36000000000) + 36000000000) % 36000000000) / 36000000000)";
-/// The first hour of the UTC day of a stream's `start`, as SQL.
-const DAY_OF_START: &str =
-    "((start - ((start % 864000000000) + 864000000000) % 864000000000) / 36000000000)";
 
 fn dim_code(d: Dimension) -> i64 {
     match d {
@@ -104,41 +95,18 @@ struct StreamRow {
     maxima: [Option<i64>; 4],
 }
 
-/// Metric values are stored as integers of 1/10000 of their unit (0.1 µs of jitter, 0.0001 of a loss
-/// rate): SQLite stores small integers in one to four bytes where a REAL always takes eight, and reports
-/// show no finer figures.
-const SCALE: f64 = 10_000.0;
-
-fn scaled(v: Option<f64>) -> Option<i64> {
-    v.map(|v| (v * SCALE).round() as i64)
-}
-
 const STREAM_COLUMNS: &str = "tenant, start, media, direction, verdict, reason, \
     d_subnet, d_connection, d_platform, d_client, d_user, d_device, \
     m0, m1, m2, m3, m4, m5, m6, m7, x0, x1, x2, x3";
 
-/// Sums over a group of streams, in the shape of a rollup row.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Agg {
-    /// good, poor, unclassified
-    verdicts: [i64; 3],
-    reasons: [i64; 8],
-    sums: [i64; 8],
-    counts: [i64; 8],
-    maxima: [Option<i64>; 8],
-    max_sums: [i64; 4],
-    max_counts: [i64; 4],
+/// What only the embedded store does with sums: keep them up to date stream by stream, and bind them.
+trait SqliteAgg: Sized {
+    fn add(&mut self, s: &StreamRow, sign: i64);
+    fn read(row: &rusqlite::Row, at: usize) -> rusqlite::Result<Self>;
+    fn values(&self) -> Vec<Value>;
 }
 
-fn max_of(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-impl Agg {
+impl SqliteAgg for Agg {
     fn add(&mut self, s: &StreamRow, sign: i64) {
         let slot = match Verdict::from_code(s.verdict) {
             Verdict::Good => 0,
@@ -165,22 +133,6 @@ impl Agg {
                 self.max_sums[i] += sign * v;
                 self.max_counts[i] += sign;
             }
-        }
-    }
-
-    fn merge(&mut self, o: &Agg) {
-        for i in 0..3 {
-            self.verdicts[i] += o.verdicts[i];
-        }
-        for i in 0..8 {
-            self.reasons[i] += o.reasons[i];
-            self.sums[i] += o.sums[i];
-            self.counts[i] += o.counts[i];
-            self.maxima[i] = max_of(self.maxima[i], o.maxima[i]);
-        }
-        for i in 0..4 {
-            self.max_sums[i] += o.max_sums[i];
-            self.max_counts[i] += o.max_counts[i];
         }
     }
 
@@ -221,31 +173,13 @@ impl Agg {
         v.extend(self.max_counts.iter().map(|x| Value::Integer(*x)));
         v
     }
-
-    fn total(&self) -> i64 {
-        self.verdicts.iter().sum()
-    }
-
-    fn row(&self) -> ReportRow {
-        let avg = |sum: i64, n: i64| (n > 0).then(|| sum as f64 / SCALE / n as f64);
-        ReportRow {
-            good: self.verdicts[0].max(0) as u64,
-            poor: self.verdicts[1].max(0) as u64,
-            unclassified: self.verdicts[2].max(0) as u64,
-            poor_by_metric: self.reasons.map(|r| r.max(0) as u64),
-            average: std::array::from_fn(|i| avg(self.sums[i], self.counts[i])),
-            maximum: self.maxima.map(|m| m.map(|m| m as f64 / SCALE)),
-            average_of_maxima: std::array::from_fn(|i| avg(self.max_sums[i], self.max_counts[i])),
-            ..ReportRow::default()
-        }
-    }
 }
 
 const ROLLUP_AGG_COLUMNS: &str = "good, poor, unclassified, r0, r1, r2, r3, r4, r5, r6, r7, \
     s0, s1, s2, s3, s4, s5, s6, s7, c0, c1, c2, c3, c4, c5, c6, c7, \
     mx0, mx1, mx2, mx3, mx4, mx5, mx6, mx7, xs0, xs1, xs2, xs3, xc0, xc1, xc2, xc3";
 
-/// The aggregate of rollup rows, in [`Agg::read`]'s order.
+/// The aggregate of rollup rows, in [`SqliteAgg::read`]'s order.
 fn rollup_select() -> String {
     ROLLUP_AGG_COLUMNS
         .split(", ")
@@ -260,7 +194,7 @@ fn rollup_select() -> String {
         .join(", ")
 }
 
-/// The aggregate of stream rows, in [`Agg::read`]'s order.
+/// The aggregate of stream rows, in [`SqliteAgg::read`]'s order.
 fn stream_select() -> String {
     stream_aggregates().join(", ")
 }
@@ -547,7 +481,7 @@ pub(super) fn record_written(
     conn: &Connection,
     tenant: i64,
     rid: i64,
-    record: &super::writer::EncodedRecord,
+    record: &crate::encoded::EncodedRecord,
     _created: bool,
 ) -> Result<(), crate::StoreError> {
     let quality = &record.quality;

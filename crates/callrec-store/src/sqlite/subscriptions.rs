@@ -40,7 +40,7 @@ pub(super) fn record_written(
     conn: &Connection,
     tenant: i64,
     rid: i64,
-    record: &super::writer::EncodedRecord,
+    record: &crate::encoded::EncodedRecord,
     _created: bool,
 ) -> Result<(), StoreError> {
     let now = system_now();

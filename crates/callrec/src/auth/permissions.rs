@@ -32,13 +32,15 @@ pub enum Resource {
     Write,
     /// callrec's administration endpoints (fault injection).
     Admin,
+    /// A JSON batch (`$batch`): any valid token, since each request inside is authorized on its own.
+    Batch,
 }
 
 impl Resource {
     /// The roles of which a caller needs at least one; empty for a public resource.
     pub fn accepted_roles(&self) -> &'static [&'static str] {
         match self {
-            Resource::Public => &[],
+            Resource::Public | Resource::Batch => &[],
             Resource::RecordList | Resource::Record { .. } | Resource::OtherRead => {
                 &[CALL_RECORDS_READ, CALL_RECORDS_WRITE]
             }

@@ -28,7 +28,7 @@ pub struct ExportArgs {
     #[arg(long, value_parser = instant)]
     pub to: Ticks,
     /// parquet (one folder per table, by day), csv (one file per table) or ndjson (the archive).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = format)]
     pub format: Format,
     /// The folder to write into (created if need be).
     #[arg(long)]
@@ -51,6 +51,10 @@ fn instant(s: &str) -> Result<Ticks, String> {
         .map_err(|_| {
             format!("'{s}' is not a date (2025-01-31) or an instant (2025-01-31T08:00:00Z)")
         })
+}
+
+fn format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| format!("'{s}' is not a format; known: parquet, csv, ndjson"))
 }
 
 fn table(s: &str) -> Result<Table, String> {

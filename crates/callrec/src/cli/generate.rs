@@ -38,7 +38,8 @@ pub struct GenerateArgs {
     /// Import straight into this store instead (with the log rows of the PSTN calls).
     #[arg(long)]
     pub store: Option<String>,
-    /// Also write the PSTN and direct-routing log rows of the generated PSTN calls, as NDJSON, to this file.
+    /// Also write the log rows of the generated PSTN calls (PSTN, direct routing, their text messages and
+    /// blocks), as NDJSON, to this file.
     #[arg(long)]
     pub pstn_out: Option<String>,
 }

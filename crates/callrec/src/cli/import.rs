@@ -51,7 +51,8 @@ pub(super) async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             inner: reader,
             bar: bar.clone(),
         };
-        let input = ingest::maybe_gunzip(counted).with_context(|| format!("cannot read {file}"))?;
+        let input = ingest::maybe_gunzip(counted, u64::MAX)
+            .with_context(|| format!("cannot read {file}"))?;
         let summary = ingest::ingest_any(
             store.clone(),
             &args.tenant,

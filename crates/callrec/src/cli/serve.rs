@@ -58,6 +58,10 @@ pub struct GuardArgs {
     /// Accepted token issuer (repeatable); `{tenantid}` stands for the token's tid. Default: any.
     #[arg(long)]
     pub issuer: Vec<String>,
+    /// Bearer token a Prometheus scraper sends for /metrics while tokens are on (its figures cover every
+    /// tenant, so without this token /metrics is closed when tokens are on).
+    #[arg(long, env = "CALLREC_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// The tenant served with --auth none.
     #[arg(long, default_value = crate::auth::DEFAULT_TENANT)]
     pub default_tenant: String,
@@ -167,9 +171,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     notifier.set_listen_addr(addr);
     let _deliveries = notifier.start(store.clone());
     let state = AppState::new(store, config, notifier, metrics);
-    axum::serve(listener, http::app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    http::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("callrec stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -287,6 +289,7 @@ async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
         log_retention,
         scrub_after,
         lenient_functions: args.lenient_functions,
+        metrics_token: g.metrics_token.clone(),
         ..ApiConfig::default()
     })
 }

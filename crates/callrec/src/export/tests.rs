@@ -37,6 +37,14 @@ async fn store_with(dir: &Path, name: &str, records: u64) -> std::sync::Arc<dyn 
     store
 }
 
+async fn whole(store: &dyn Store, id: &str) -> serde_json::Map<String, serde_json::Value> {
+    let row = store.get_record(TENANT, id).await.unwrap().unwrap();
+    crate::whole::whole_json(store, TENANT, &row)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 fn request(format: Format, tables: Vec<Table>) -> ExportRequest {
     ExportRequest {
         tenant: TENANT.into(),
@@ -109,14 +117,8 @@ async fn ndjson_archive_imports_back_into_the_same_records() {
     });
     for i in 0..60 {
         let id = generator.record(i)["id"].as_str().unwrap().to_owned();
-        let a = crate::whole::read_whole_json(source.as_ref(), TENANT, &id)
-            .await
-            .unwrap()
-            .unwrap();
-        let b = crate::whole::read_whole_json(target.as_ref(), TENANT, &id)
-            .await
-            .unwrap()
-            .unwrap();
+        let a = whole(source.as_ref(), &id).await;
+        let b = whole(target.as_ref(), &id).await;
         assert_eq!(a, b, "record {id}");
     }
 }
@@ -153,10 +155,7 @@ async fn parquet_and_csv_hold_every_row_the_store_serves() {
     });
     for i in 0..80 {
         let id = generator.record(i)["id"].as_str().unwrap().to_owned();
-        let whole = crate::whole::read_whole_json(store.as_ref(), TENANT, &id)
-            .await
-            .unwrap()
-            .unwrap();
+        let whole = whole(store.as_ref(), &id).await;
         streams += quality::streams::record_quality(&whole, quality::thresholds())
             .streams
             .len() as u64;

@@ -6,6 +6,9 @@
 //! ([`record::PstnCall`]), so generating them changes nothing in the records and the same seed
 //! gives the same rows. Charges follow a simple tariff (domestic minutes included, international per
 //! minute), SIP codes follow the failure the record shows, numbers are in ranges reserved for fiction.
+//! Some Calling Plan callers also send a text message after their call (an `smsLogRow`), and a heavy
+//! international caller now and then gets blocked from calling out, then unblocked by the tenant a day
+//! later (two `pstnBlockedUsersLogRow`s), so that every log function of the tenant has rows.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -24,6 +27,8 @@ use crate::ingest::{IngestSummary, Rejection};
 
 /// The random stream of the log rows, apart from the records' streams.
 const STREAM_LOGS: u64 = 0x1065;
+/// The random stream of the text messages and blocks, apart from the call rows'.
+const STREAM_MESSAGES: u64 = 0x5A5;
 /// Graph's placeholder for "no such instant" in direct-routing rows.
 const NO_INSTANT: &str = "0001-01-01T00:00:00Z";
 /// Rows written to the store per transaction.
@@ -34,6 +39,8 @@ const STORE_BATCH: usize = 5_000;
 pub struct LogSummary {
     pub pstn_rows: u64,
     pub direct_routing_rows: u64,
+    pub sms_rows: u64,
+    pub blocked_user_rows: u64,
     pub bytes: u64,
 }
 
@@ -232,6 +239,62 @@ impl Generator {
                 "operator": if operator_connect { "Fabrikam Telecom" } else { "Microsoft" },
                 "callDurationSource": if operator_connect { "operator" } else { "microsoft" },
             }));
+            let mut m = Rng::derive(self.world.seed, STREAM_MESSAGES, i);
+            if m.chance(0.3) {
+                let sent = Ticks(call.end.0 + m.range(30, 900) * TICKS_PER_SECOND);
+                let (source, destination) = if call.outbound {
+                    (mine.clone(), shown(&call.number, call.country))
+                } else {
+                    (shown(&call.number, call.country), mine.clone())
+                };
+                let charge = if call.outbound && international {
+                    0.05
+                } else {
+                    0.0
+                };
+                rows.push(json!({
+                    "@odata.type": format!("#{}", LogKind::Sms.type_name()),
+                    "id": m.guid().to_string(),
+                    "smsId": m.guid().to_string(),
+                    "userId": user.id.to_string(),
+                    "userPrincipalName": user.upn,
+                    "userDisplayName": user.display_name,
+                    "userCountryCode": country_code(user_country),
+                    "tenantCountryCode": country_code(tenant_country),
+                    "sourceNumber": source,
+                    "destinationNumber": destination,
+                    "sentDateTime": sent.to_string(),
+                    "callCharge": charge,
+                    "currency": "USD",
+                    "smsType": if call.outbound { "sms_out" } else { "sms_in" },
+                    "destinationContext": if international { "International" } else { "Domestic" },
+                    "destinationName": country_name(call.country),
+                    "otherPartyCountryCode": country_code(call.country),
+                    "licenseCapability": "MCOSMS1",
+                    "smsUnits": 1,
+                }));
+            }
+            if international && m.chance(0.6) {
+                let blocked = Ticks(call.end.0 + m.range(60, 3600) * TICKS_PER_SECOND);
+                let unblocked = Ticks(blocked.0 + 86_400 * TICKS_PER_SECOND);
+                let remediation = m.guid().to_string();
+                for (at, mode, reason) in [
+                    (blocked, "blocked", "High Overall Usage"),
+                    (unblocked, "unblocked", "Tenant Requested"),
+                ] {
+                    rows.push(json!({
+                        "@odata.type": format!("#{}", LogKind::PstnBlockedUser.type_name()),
+                        "userId": user.id.to_string(),
+                        "userPrincipalName": user.upn,
+                        "userDisplayName": user.display_name,
+                        "blockDateTime": at.to_string(),
+                        "userTelephoneNumber": mine,
+                        "userBlockMode": mode,
+                        "blockReason": reason,
+                        "remediationId": remediation,
+                    }));
+                }
+            }
         }
         rows
     }
@@ -310,11 +373,18 @@ impl Generator {
                 line.push(b'\n');
                 out.write_all(&line)?;
                 summary.bytes += line.len() as u64;
-                if row.get("correlationId").is_some() {
-                    summary.direct_routing_rows += 1;
-                } else {
-                    summary.pstn_rows += 1;
-                }
+                let kind = row["@odata.type"].as_str().unwrap_or_default();
+                let count = match kind.trim_start_matches('#') {
+                    k if k == LogKind::DirectRouting.type_name() => {
+                        &mut summary.direct_routing_rows
+                    }
+                    k if k == LogKind::Sms.type_name() => &mut summary.sms_rows,
+                    k if k == LogKind::PstnBlockedUser.type_name() => {
+                        &mut summary.blocked_user_rows
+                    }
+                    _ => &mut summary.pstn_rows,
+                };
+                *count += 1;
             }
         }
         out.flush()?;
@@ -395,6 +465,7 @@ mod tests {
     fn pstn_calls_get_valid_rows_that_match_their_records() {
         let g = generator(3_000);
         let (mut pstn, mut dr, mut failed_dr, mut charged, mut dial_outs) = (0, 0, 0, 0, 0);
+        let (mut sms, mut blocked) = (0, 0);
         for i in 0..3_000 {
             let rows = g.log_rows(i);
             let record = g.record(i);
@@ -415,6 +486,17 @@ mod tests {
                 let checked = check_log_row(None, row.clone())
                     .unwrap_or_else(|e| panic!("record {i}: {e}: {row}"));
                 assert!(checked.warnings.is_empty(), "{:?}", checked.warnings);
+                match checked.row.kind {
+                    LogKind::Sms => {
+                        sms += 1;
+                        continue;
+                    }
+                    LogKind::PstnBlockedUser => {
+                        blocked += 1;
+                        continue;
+                    }
+                    _ => {}
+                }
                 let start = callrec_model::edm::parse_date_time_offset(
                     row["startDateTime"].as_str().unwrap(),
                 )
@@ -471,6 +553,11 @@ mod tests {
         assert!(failed_dr > 0, "some direct-routing attempts fail");
         assert!(charged > 0, "some calls cost money");
         assert!(dial_outs > 0, "some meetings dial out");
+        assert!(sms > 10, "{sms} text messages");
+        assert!(
+            blocked >= 2 && blocked % 2 == 0,
+            "{blocked} blocks and unblocks"
+        );
     }
 
     #[test]

@@ -237,7 +237,7 @@ fn make_plan<'a>(world: &'a World, i: u64, r: &mut Rng) -> Plan<'a> {
     let has_later = r.chance(0.10);
     let q = (i as f64 + r.unit()) / world.records.max(1) as f64;
     let (t0, site) = world.calendar.place(q, r);
-    let id = Rng::derive(world.seed, STREAM_ID, i).guid();
+    let id = Rng::derive(world.id_seed, STREAM_ID, i).guid();
     let mut b = Builder {
         world,
         r,

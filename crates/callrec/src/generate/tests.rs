@@ -476,3 +476,47 @@ fn progress_is_reported_up_to_the_total() {
     assert_eq!(seen.last(), Some(&600));
     assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
 }
+
+#[test]
+fn records_generated_differently_never_share_ids() {
+    let ids = |config: GeneratorConfig| -> HashSet<String> {
+        let g = Generator::new(config);
+        (0..50)
+            .map(|i| g.record(i)["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    let base = GeneratorConfig {
+        records: 50,
+        ..GeneratorConfig::default()
+    };
+    let same = ids(base.clone());
+    assert_eq!(
+        same,
+        ids(base.clone()),
+        "the same configuration gives the same ids"
+    );
+    for other in [
+        GeneratorConfig {
+            start: Ticks(base.start.0 + 86_400 * 10_000_000),
+            ..base.clone()
+        },
+        GeneratorConfig {
+            days: base.days + 1,
+            ..base.clone()
+        },
+        GeneratorConfig {
+            records: 51,
+            ..base.clone()
+        },
+        GeneratorConfig {
+            seed: 2,
+            ..base.clone()
+        },
+    ] {
+        let differ = ids(other);
+        assert!(
+            same.is_disjoint(&differ),
+            "a different start, span, count or seed shares ids"
+        );
+    }
+}

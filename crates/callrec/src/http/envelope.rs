@@ -58,6 +58,17 @@ fn error_body(
     client_request_id: Option<&str>,
     date: &str,
 ) -> Vec<u8> {
+    let body = error_json(info, request_id, client_request_id, date);
+    serde_json::to_vec(&body).expect("a JSON value always serializes")
+}
+
+/// Graph's error body as a JSON value (a batch carries its items' errors inline).
+pub(super) fn error_json(
+    info: &ErrorInfo,
+    request_id: &str,
+    client_request_id: Option<&str>,
+    date: &str,
+) -> serde_json::Value {
     let iso_date = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .ok()
@@ -82,5 +93,5 @@ fn error_body(
             inner.insert((*name).to_owned(), serde_json::Value::from(value.as_str()));
         }
     }
-    serde_json::to_vec(&body).expect("a JSON value always serializes")
+    body
 }

@@ -127,6 +127,8 @@ pub mod codes {
     pub const TOO_MANY_REQUESTS: &str = "TooManyRequests";
     pub const BAD_GATEWAY: &str = "BadGateway";
     pub const GATEWAY_TIMEOUT: &str = "GatewayTimeout";
+    /// A request of a batch not run because a request it depends on failed (424).
+    pub const FAILED_DEPENDENCY: &str = "FailedDependency";
     /// A subscription request Graph refuses (capitalised as Graph writes it for subscriptions).
     pub const SUBSCRIPTION_INVALID_REQUEST: &str = "InvalidRequest";
     /// A subscription outside Graph's limits (expiration too far ahead, too many subscriptions).

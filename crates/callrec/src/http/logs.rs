@@ -547,7 +547,10 @@ pub async fn bulk_import(
         .map(|(_, value)| ingest::parse_kind(value))
         .transpose()
         .map_err(IngestError::from)?;
-    let reader = ingest::maybe_gunzip(std::io::Cursor::new(body)).map_err(IngestError::from)?;
+    // The body limit holds the compressed bytes; this one the bytes they decompress to.
+    let decoded_limit = state.config.max_body_bytes as u64;
+    let reader = ingest::maybe_gunzip(std::io::Cursor::new(body), decoded_limit)
+        .map_err(IngestError::from)?;
     let summary: IngestSummary = ingest::ingest_any(
         state.store.clone(),
         &caller.tenant,

@@ -39,8 +39,15 @@ fn gauge(out: &mut String, name: &str, help: &str, series: &[(&[(&str, &str)], u
     }
 }
 
-/// `GET /metrics`.
-pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// `GET /metrics`. Open while tokens are off; while they are on, only with the scrape token
+/// (`--metrics-token`), since the figures cover every tenant.
+pub async fn metrics(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, ApiError> {
+    if state.config.auth.is_some() {
+        check_scrape_token(state.config.metrics_token.as_deref(), &headers)?;
+    }
     let stats = state.store.stats().await?;
     // A backend without quality storage still serves the other figures.
     let streams = match state.store.quality_totals().await {
@@ -88,4 +95,40 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
     );
     Ok(response)
+}
+
+/// Refuses a scrape without the configured token, saying what to send or to configure.
+fn check_scrape_token(
+    expected: Option<&str>,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), ApiError> {
+    let refuse = |message: &str| {
+        Err(ApiError::new(
+            axum::http::StatusCode::UNAUTHORIZED,
+            super::error::codes::INVALID_AUTHENTICATION_TOKEN,
+            message,
+        ))
+    };
+    let Some(expected) = expected else {
+        return refuse(
+            "/metrics covers every tenant, so it is closed while tokens are on: start the server with --metrics-token (or CALLREC_METRICS_TOKEN) and scrape with that bearer token.",
+        );
+    };
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    // Compared in constant time, so that the answer's timing says nothing of the token.
+    let same = given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    if same {
+        Ok(())
+    } else {
+        refuse("/metrics needs the scrape token given to --metrics-token, as a bearer token.")
+    }
 }

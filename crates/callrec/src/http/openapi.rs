@@ -140,6 +140,8 @@ pub enum RequestBody {
     },
     /// The fault injection settings, every field optional.
     FaultSettings,
+    /// A JSON batch: `{"requests": [...]}`.
+    Batch,
     /// A text document of this media type.
     Text {
         description: &'static str,
@@ -174,6 +176,8 @@ pub enum Reply {
     LogWritten,
     /// 200 with the fault injection settings in force.
     FaultSettings,
+    /// 200 with the answers of a JSON batch, `{"responses": [...]}`.
+    Batch,
     /// 200 with a document of callrec's own, in one of these media types (JSON first).
     Document {
         description: &'static str,
@@ -595,6 +599,26 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         scope: Scope::Versioned,
+        path: "/$batch",
+        method: Method::Post,
+        name: "batch",
+        tag: "batch",
+        summary: "Send up to 20 requests in one (JSON batching)",
+        description: "Graph's JSON batching. Each request is answered as if sent on its own with the batch's \
+            `Authorization` (authorized, throttled and faulted on its own); `url` is relative to the version \
+            (`/communications/callRecords/{id}` or without the leading slash), and an absolute or `/v1.0/...` url \
+            is refused in that request's answer. A request with a `body` needs a `Content-Type` header. A request \
+            runs after those its `dependsOn` names and answers 424 when one of them failed; the others may run \
+            concurrently. Answers come in any order; JSON bodies are inlined as JSON. The whole batch is 400 when \
+            it is malformed, holds more than 20 requests, repeats an id (compared case-insensitively), or its \
+            `dependsOn` names an unknown id or makes a cycle.",
+        options: &[],
+        body: RequestBody::Batch,
+        reply: Reply::Batch,
+        errors: &[400, 413, 415],
+    },
+    Endpoint {
+        scope: Scope::Versioned,
         path: "/$metadata",
         method: Method::Get,
         name: "getMetadata",
@@ -911,6 +935,7 @@ fn build() -> Value {
             { "name": "subscriptions", "description": "Change notifications for new and updated callRecords." },
             { "name": "logs", "description": "Graph's PSTN, direct routing and SMS log functions." },
             { "name": "ingestion", "description": "callrec's write endpoints: Graph itself is read-only." },
+            { "name": "batch", "description": "Graph's JSON batching: up to 20 requests in one, each answered on its own." },
             { "name": "faults", "description": "Errors, latency and late records injected on purpose, to test clients against Graph's bad days." },
             { "name": "service", "description": "Documents that describe the API, and liveness." },
         ],
@@ -948,6 +973,10 @@ fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
     if resource == Resource::Public {
         op.insert("security".to_owned(), json!([]));
         description.push_str(" Needs no token.");
+    } else if roles.is_empty() {
+        op.insert("security".to_owned(), json!([{ "bearer": [] }, {}]));
+        description
+            .push_str(" With authentication on, needs a valid token, whatever its permissions.");
     } else {
         // Authentication is a server setting (`--auth`), so a token is optional as far as the document knows.
         op.insert("security".to_owned(), json!([{ "bearer": [] }, {}]));
@@ -986,10 +1015,13 @@ fn operation(e: &Endpoint, version: Option<(ApiVersion, &str)>) -> Value {
     let mut responses = success_responses(e.reply);
     add_links(&mut responses, e.name, version.map(|(_, prefix)| prefix));
     let mut errors: Vec<u16> = e.errors.to_vec();
-    if resource != Resource::Public {
+    // A batch is neither throttled nor faulted itself: its requests are, each in its own answer.
+    if resource == Resource::Batch {
+        errors.push(401);
+    } else if resource != Resource::Public {
         errors.extend([401, 403, 429]);
     }
-    if version.is_some() {
+    if version.is_some() && resource != Resource::Batch {
         errors.push(503);
     }
     errors.sort_unstable();
@@ -1376,6 +1408,41 @@ fn request_body(body: RequestBody) -> Option<Value> {
                 },
             },
         })),
+        RequestBody::Batch => Some(json!({
+            "required": true,
+            "description": "Up to 20 requests, each with an id unique in the batch (compared case-insensitively).",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["requests"],
+                        "properties": {
+                            "requests": {
+                                "type": "array",
+                                "minItems": 1,
+                                "maxItems": 20,
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id", "method", "url"],
+                                    "properties": {
+                                        "id": { "type": "string" },
+                                        "method": { "type": "string", "enum": ["GET", "POST", "PUT", "PATCH", "DELETE"] },
+                                        "url": { "type": "string", "description": "Relative to the version." },
+                                        "headers": { "type": "object", "additionalProperties": { "type": "string" } },
+                                        "body": { "description": "JSON, sent with the request's Content-Type." },
+                                        "dependsOn": { "type": "array", "items": { "type": "string" } },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "example": { "requests": [
+                        { "id": "1", "method": "GET", "url": "/communications/callRecords/{id}" },
+                        { "id": "2", "method": "GET", "url": "/communications/callRecords?$top=5", "dependsOn": ["1"] },
+                    ] },
+                },
+            },
+        })),
         RequestBody::FaultSettings => Some(json!({
             "required": true,
             "description": "The settings, as a JSON object; fields left out take their defaults. A field of the \
@@ -1735,6 +1802,34 @@ fn success_responses(reply: Reply) -> Map<String, Value> {
                     }),
                 );
             }
+        }
+        Reply::Batch => {
+            out.insert(
+                "200".to_owned(),
+                json!({
+                    "description": "The answer of each request, in any order, with its own status.",
+                    "headers": header_refs(ID_HEADERS),
+                    "content": json_content(json!({
+                        "type": "object",
+                        "required": ["responses"],
+                        "properties": {
+                            "responses": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["id", "status", "headers"],
+                                    "properties": {
+                                        "id": { "type": "string" },
+                                        "status": { "type": "integer" },
+                                        "headers": { "type": "object", "additionalProperties": { "type": "string" } },
+                                        "body": { "description": "JSON inlined as JSON; text as a string; other content in base64." },
+                                    },
+                                },
+                            },
+                        },
+                    })),
+                }),
+            );
         }
         Reply::FaultSettings => {
             out.insert(

@@ -30,9 +30,20 @@ impl From<IngestError> for ApiError {
     /// An input that cannot be read is the client's to fix; everything else is the server's.
     fn from(e: IngestError) -> Self {
         match e {
-            IngestError::Read(io) => {
-                ApiError::invalid_body(format!("The request body cannot be read: {io}"))
-            }
+            IngestError::Read(io) => match io
+                .get_ref()
+                .and_then(|e| e.downcast_ref::<crate::ingest::DecodedTooLarge>())
+            {
+                Some(too_large) => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "The request body is larger than the {} bytes accepted once decompressed; the items before that point were stored. Send the rest in smaller requests.",
+                        too_large.limit
+                    ),
+                ),
+                None => ApiError::invalid_body(format!("The request body cannot be read: {io}")),
+            },
             IngestError::UnknownKind(kind) => ApiError::bad_request(kind.to_string()),
             IngestError::Store(store) => store.into(),
             IngestError::Task(task) => ApiError::internal(task),

@@ -127,6 +127,10 @@ pub async fn quality_report(
         .store
         .quality_report(&caller.tenant, &request.query)
         .await?;
+    // The totals are the range's, whatever rows `top` and `minStreams` leave out.
+    let (good, poor, unclassified) = rows.iter().fold((0, 0, 0), |(g, p, u), r| {
+        (g + r.good, p + r.poor, u + r.unclassified)
+    });
     let rows = arrange(rows, &request);
     let base = BaseUrl::from_headers(&headers, ApiVersion::V1).root();
     let links: Vec<String> = rows
@@ -136,9 +140,6 @@ pub async fn quality_report(
     if request.csv {
         return Ok(csv_response(rows_csv(&rows, &links)));
     }
-    let (good, poor, unclassified) = rows.iter().fold((0, 0, 0), |(g, p, u), r| {
-        (g + r.good, p + r.poor, u + r.unclassified)
-    });
     let q = &request.query;
     let only = match &q.only {
         None => Value::Null,

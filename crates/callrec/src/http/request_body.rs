@@ -9,6 +9,9 @@
 //! any other coding (`deflate`, `br`, `gzip, gzip`...) a 415 that names what is accepted.
 //! `/callrec/import` streams its body into the ingestion pipeline instead and decodes gzip there
 //! ([`crate::ingest`]), so its body is only checked here, never held.
+//! A small body (at most [`READ_AHEAD`] bytes declared) is read whole before any layer may refuse its
+//! request ([`read_ahead`]): a refusal that left the body unread would make the server close the
+//! connection, and a client's next request on it would find it gone.
 //! A parsed record takes several times its text in memory: writes wait for room in a budget of
 //! [`BUDGET_RECORDS`] of the largest records before their body is read, so that many large writes at once queue
 //! instead of exhausting memory.
@@ -59,6 +62,27 @@ impl BodyLimits {
             bulk,
             budget: Semaphore::new(record.saturating_mul(BUDGET_RECORDS).div_ceil(UNIT)),
         })
+    }
+}
+
+/// Bodies of at most this many declared bytes are read before authorization and routing.
+pub const READ_AHEAD: u64 = 64 * 1024;
+
+/// The outer middleware: reads a small declared body whole, so that whatever answers the request, the
+/// body has been taken off the connection and the connection stays open for the client's next request.
+pub async fn read_ahead(request: Request, next: Next) -> Response {
+    let small = matches!(declared_length(&request), Ok(Some(n)) if n > 0 && n <= READ_AHEAD);
+    if !small || request.uri().path() == STREAMED_PATH {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, READ_AHEAD as usize).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(error) => ApiError::invalid_body(format!("The request body cannot be read: {error}"))
+            .into_response(),
     }
 }
 

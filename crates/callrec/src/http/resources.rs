@@ -48,6 +48,10 @@ pub(crate) fn resource_of(method: &Method, path: &str) -> Resource {
     if rest == "/$metadata" || rest == "/%24metadata" {
         return Resource::Public;
     }
+    // A batch's own token is checked here; each request inside passes this table again on its own.
+    if rest == "/$batch" {
+        return Resource::Batch;
+    }
     // Creating, renewing and deleting a change-notification subscription needs only the read
     // permission of the resource watched (spec/API.md section 7).
     if rest.starts_with("/subscriptions") {
@@ -160,6 +164,8 @@ mod tests {
         check(Method::PUT, "/callrec/buildings", Resource::Write);
         check(Method::POST, "/callrec/faults", Resource::Admin);
         check(Method::GET, "/callrec/faults", Resource::Admin);
+        check(Method::POST, "/v1.0/$batch", Resource::Batch);
+        check(Method::POST, "/beta/$batch", Resource::Batch);
         check(Method::GET, "/v1.0/subscriptions", Resource::OtherRead);
         check(Method::POST, "/v1.0/subscriptions", Resource::OtherRead);
         check(Method::PATCH, "/v1.0/other", Resource::Write);

@@ -9,6 +9,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
 use super::auth::AuthGate;
+use super::batch::{self, Batcher};
 use super::error::{ApiError, codes};
 use super::request_body::BodyLimits;
 use super::state::{ApiVersion, AppState};
@@ -17,8 +18,41 @@ use crate::faults::Faults;
 use crate::metrics::Metrics;
 use crate::throttle::Throttle;
 
-/// Builds the whole HTTP application.
+/// Builds the whole HTTP application: `$batch` in front of [`graph`], which answers everything else.
+///
+/// A batch's requests are sent to a clone of [`graph`] as requests of their own, so each passes every
+/// layer there (authentication, faults, throttling, envelope, metrics) and none can reach `$batch` again.
+/// The batch itself passes authentication, the body limit, compression, the envelope and metrics; it is
+/// neither faulted nor throttled, since its requests are.
 pub fn app(state: AppState) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let gate = AuthGate::from_ref(&state);
+    let metrics = Arc::<Metrics>::from_ref(&state);
+    // A batch body is held whole, so it has the limit of one record (and a budget of its own).
+    let batch_limits = BodyLimits::new(state.config.max_record_bytes, max_body);
+    let graph = graph(state);
+    let batches = |version: ApiVersion| {
+        Router::new()
+            .route("/$batch", post(batch::run))
+            .layer(axum::Extension(version))
+    };
+    Router::new()
+        .nest("/v1.0", batches(ApiVersion::V1))
+        .nest("/beta", batches(ApiVersion::Beta))
+        .with_state(Batcher::new(graph.clone()))
+        .layer(from_fn_with_state(batch_limits, super::request_body::admit))
+        .layer(from_fn_with_state(gate, super::auth::authenticate))
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(super::request_body::read_ahead))
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        .layer(axum::middleware::from_fn(envelope::envelope))
+        .layer(from_fn_with_state(metrics, super::metrics::track))
+        // Added after the layers, so a request for anything but `$batch` meets only `graph`'s own.
+        .fallback_service(graph)
+}
+
+/// Every resource but `$batch`, with the layers every request passes through.
+fn graph(state: AppState) -> Router {
     let versioned = |version: ApiVersion| {
         Router::new()
             .route(
@@ -125,6 +159,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn_with_state(faults, super::faults::inject))
         .layer(from_fn_with_state(gate, super::auth::authenticate))
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
+        .layer(axum::middleware::from_fn(super::request_body::read_ahead))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(envelope::envelope))
         // Outermost, so that requests refused by any layer above are counted too.

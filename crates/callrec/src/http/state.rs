@@ -10,7 +10,7 @@ use callrec_store::Store;
 use super::auth::AuthGate;
 use crate::auth::Authenticator;
 use crate::faults::{FaultSettings, Faults};
-use crate::ingest::IngestOptions;
+use crate::ingest::{IngestOptions, InputLimits};
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::retention::{LogRetention, VisibleRecords};
@@ -58,6 +58,9 @@ pub struct ApiConfig {
     pub log_retention: LogRetention,
     /// Personal data is scrubbed from records and log rows this long after the call; `None` keeps it.
     pub scrub_after: Option<Duration>,
+    /// The bearer token a scraper sends for `/metrics` while tokens are on (`--metrics-token`); without
+    /// one, `/metrics` is closed whenever tokens are on, since its figures cover every tenant.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ApiConfig {
@@ -67,6 +70,7 @@ impl Default for ApiConfig {
             max_body_bytes: 256 * 1024 * 1024,
             max_record_bytes: super::request_body::RECORD_LIMIT,
             lenient_functions: false,
+            metrics_token: None,
             auth: None,
             throttle: None,
             faults: FaultSettings::default(),
@@ -116,7 +120,15 @@ impl AppState {
 
     /// How an ingestion starting now treats what it stores.
     pub fn ingest_options(&self) -> IngestOptions {
-        IngestOptions::scrubbing_after(self.config.scrub_after)
+        let record = self.config.max_record_bytes;
+        IngestOptions {
+            // A line is one record; a document (an array, a page) up to eight of the largest.
+            limits: InputLimits {
+                line: record,
+                document: record.saturating_mul(8),
+            },
+            ..IngestOptions::scrubbing_after(self.config.scrub_after)
+        }
     }
 
     /// The call records a reader may see now: retention and the availability delay applied.

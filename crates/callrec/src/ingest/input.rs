@@ -10,6 +10,33 @@ use serde_json::Value;
 
 use super::Rejection;
 
+/// The most of an input ingestion holds in memory at once, and the most it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputLimits {
+    /// Longest line of NDJSON (one item); a longer line is rejected, its bytes skipped, never held.
+    pub line: usize,
+    /// Largest input that is one JSON document (an array, a Graph page, a pretty-printed item), which is
+    /// parsed whole; a larger one is refused with the advice to send NDJSON.
+    pub document: usize,
+}
+
+impl Default for InputLimits {
+    /// Generous limits for files an operator imports: 64 MiB a line, 512 MiB a document.
+    fn default() -> Self {
+        InputLimits {
+            line: 64 * 1024 * 1024,
+            document: 512 * 1024 * 1024,
+        }
+    }
+}
+
+/// An input larger than it may be once decompressed ([`maybe_gunzip`]'s limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the input is larger than the {limit} bytes accepted once decompressed")]
+pub struct DecodedTooLarge {
+    pub limit: u64,
+}
+
 /// How much of an input is looked at to tell what it holds.
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -33,6 +60,10 @@ impl Batch {
 pub(super) enum Item {
     Text(Vec<u8>),
     Value(Value),
+    /// A line longer than the limit, skipped unread.
+    TooLong {
+        limit: usize,
+    },
 }
 
 impl Item {
@@ -43,23 +74,121 @@ impl Item {
                 path: "$".to_owned(),
                 message: format!("not valid JSON: {e}"),
             }),
+            Item::TooLong { limit } => Err(ValidationError {
+                path: "$".to_owned(),
+                message: format!(
+                    "the line is longer than the {limit} bytes one item may be; it was skipped"
+                ),
+            }),
         }
     }
 }
 
-/// Wraps a reader so that gzip input (by its magic bytes) is decompressed.
+/// Wraps a reader so that gzip input (by its magic bytes) is decompressed, and so that reading more than
+/// `decoded_limit` bytes of what comes out fails with [`DecodedTooLarge`] (`u64::MAX`: no limit).
 pub fn maybe_gunzip<R: Read + Send + 'static>(
     reader: R,
+    decoded_limit: u64,
 ) -> std::io::Result<Box<dyn BufRead + Send>> {
     let mut buffered = BufReader::with_capacity(1 << 20, reader);
     let head = buffered.fill_buf()?;
-    if head.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(BufReader::with_capacity(
+    let decoded: Box<dyn BufRead + Send> = if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(BufReader::with_capacity(
             1 << 20,
             flate2::bufread::MultiGzDecoder::new(buffered),
-        )))
+        ))
     } else {
-        Ok(Box::new(buffered))
+        Box::new(buffered)
+    };
+    Ok(Box::new(Capped {
+        inner: decoded,
+        left: decoded_limit,
+        limit: decoded_limit,
+    }))
+}
+
+/// A reader that fails instead of giving more than `limit` bytes.
+struct Capped<R> {
+    inner: R,
+    left: u64,
+    limit: u64,
+}
+
+impl<R: BufRead> Read for Capped<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let available = self.fill_buf()?;
+            let n = available.len().min(out.len());
+            out[..n].copy_from_slice(&available[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Capped<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let (left, limit) = (self.left, self.limit);
+        let available = self.inner.fill_buf()?;
+        if available.is_empty() {
+            return Ok(available);
+        }
+        if left == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                DecodedTooLarge { limit },
+            ));
+        }
+        let n = available
+            .len()
+            .min(usize::try_from(left).unwrap_or(usize::MAX));
+        Ok(&available[..n])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.left = self.left.saturating_sub(n as u64);
+        self.inner.consume(n);
+    }
+}
+
+/// Reads up to and including the next `\n` (or to the end), keeping at most `cap` bytes in `out`; the rest
+/// of a longer line is read and dropped when `skip_rest`, left unread when not. Returns the bytes consumed
+/// and whether the line fit.
+fn read_line_capped(
+    input: &mut dyn BufRead,
+    out: &mut Vec<u8>,
+    cap: usize,
+    skip_rest: bool,
+) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut fits = true;
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            return Ok((consumed, fits));
+        }
+        let (chunk, done) = match memchr::memchr(b'\n', available) {
+            Some(at) => (&available[..=at], true),
+            None => (available, false),
+        };
+        let n = chunk.len();
+        if fits && out.len() + n <= cap {
+            out.extend_from_slice(chunk);
+        } else {
+            if fits {
+                fits = false;
+                out.clear();
+            }
+            if !skip_rest {
+                return Ok((consumed, false));
+            }
+        }
+        input.consume(n);
+        consumed += n;
+        if done {
+            return Ok((consumed, fits));
+        }
     }
 }
 
@@ -70,8 +199,17 @@ pub(super) fn read_batches(
     mut input: Box<dyn BufRead + Send>,
     max_items: usize,
     max_bytes: usize,
+    limits: InputLimits,
     mut send: impl FnMut(Batch) -> bool,
 ) -> std::io::Result<Option<Rejection>> {
+    let too_large = || Rejection {
+        line: 1,
+        path: "$".to_owned(),
+        message: format!(
+            "the input's first item or document is larger than the {} bytes accepted for one JSON document; send NDJSON, one item a line of at most {} bytes",
+            limits.document, limits.line
+        ),
+    };
     let mut skipped = 0u64;
     let first = loop {
         let buf = input.fill_buf()?;
@@ -93,12 +231,18 @@ pub(super) fn read_batches(
         }
     };
     let mut line_no = 0u64;
-    let mut pending: Option<Vec<u8>> = None;
+    // The first line, when it was read to tell NDJSON from a document: its item (`None`: the text in
+    // `line_after`) and its bytes.
+    let mut pending: Option<(Option<Item>, usize)> = None;
+    let mut line_after = Vec::new();
     if first == b'[' || first == b'{' {
         // NDJSON starts with a complete object on its first line; anything else starting with `[` or `{` is
         // one JSON document: an array, a collection page, or a pretty-printed item.
         let mut first_line = Vec::new();
-        input.read_until(b'\n', &mut first_line)?;
+        let (_, fits) = read_line_capped(&mut *input, &mut first_line, limits.document, false)?;
+        if !fits {
+            return Ok(Some(too_large()));
+        }
         let as_line = if first == b'{' {
             serde_json::from_slice::<Value>(&first_line).ok()
         } else {
@@ -115,10 +259,22 @@ pub(super) fn read_batches(
                 }
                 line_no = 1;
             }
-            Some(_) => pending = Some(first_line),
+            Some(_) if first_line.len() > limits.line => {
+                let n = first_line.len();
+                pending = Some((Some(Item::TooLong { limit: limits.line }), n));
+            }
+            Some(_) => {
+                let n = first_line.len();
+                line_after = first_line;
+                pending = Some((None, n));
+            }
             None => {
                 let mut all = first_line;
-                input.read_to_end(&mut all)?;
+                let room = (limits.document - all.len()) as u64;
+                (&mut input).take(room + 1).read_to_end(&mut all)?;
+                if all.len() > limits.document {
+                    return Ok(Some(too_large()));
+                }
                 let bytes = skipped + all.len() as u64;
                 match serde_json::from_slice::<Value>(&all) {
                     Ok(Value::Array(items)) => {
@@ -156,25 +312,39 @@ pub(super) fn read_batches(
     let mut line = Vec::new();
     loop {
         line.clear();
-        let n = match pending.take() {
-            Some(first_line) => {
-                line = first_line;
-                line.len()
+        let (n, item) = match pending.take() {
+            Some((item, n)) => {
+                line = std::mem::take(&mut line_after);
+                (n, item)
             }
-            None => input.read_until(b'\n', &mut line)?,
+            None => {
+                let read = read_line_capped(&mut *input, &mut line, limits.line, true);
+                let (n, fits) = match read {
+                    Ok(read) => read,
+                    Err(e) => {
+                        // What was read before the input failed is still stored.
+                        if !batch.items.is_empty() {
+                            send(batch);
+                        }
+                        return Err(e);
+                    }
+                };
+                let too_long = (!fits).then_some(Item::TooLong { limit: limits.line });
+                (n, too_long)
+            }
         };
         if n == 0 {
             break;
         }
         line_no += 1;
         batch.bytes += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
+        let item = match item {
+            Some(too_long) => too_long,
+            None if line.iter().all(u8::is_ascii_whitespace) => continue,
+            None => Item::Text(std::mem::take(&mut line)),
+        };
         batch_bytes += n;
-        batch
-            .items
-            .push((line_no, Item::Text(std::mem::take(&mut line))));
+        batch.items.push((line_no, item));
         if batch.items.len() >= max_items || batch_bytes >= max_bytes {
             if !send(std::mem::replace(&mut batch, Batch::new())) {
                 return Ok(None);
@@ -301,7 +471,7 @@ mod tests {
         let reader: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(input.to_owned()));
         let mut seen = Vec::new();
         let mut bytes = 0;
-        let rejection = read_batches(reader, max_items, usize::MAX, |b| {
+        let rejection = read_batches(reader, max_items, usize::MAX, InputLimits::default(), |b| {
             bytes += b.bytes;
             seen.push(b.items.iter().map(|(line, _)| *line).collect());
             true

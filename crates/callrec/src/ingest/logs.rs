@@ -22,7 +22,7 @@ pub fn admit_log_row(
 ) -> Result<(PreparedLogRow, u64), ValidationError> {
     let checked = check_log_row(hint, value)?;
     let mut row = checked.row;
-    scrub_incoming_log_row(&mut row, options);
+    scrub_incoming_log_row(&mut row, options.scrub_before);
     Ok((row, checked.warnings.len() as u64))
 }
 

@@ -44,7 +44,7 @@ pub fn admit_record(
             message: "a callRecord must be a JSON object".to_owned(),
         });
     };
-    let scrubbed = scrub_incoming_record(&mut json, options);
+    let scrubbed = scrub_incoming_record(&mut json, options.scrub_before);
     Ok(AdmittedRecord {
         json,
         scrubbed,

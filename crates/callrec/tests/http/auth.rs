@@ -856,3 +856,29 @@ fn serve_is_open_only_on_loopback_unless_told() {
         200
     );
 }
+
+#[test]
+fn metrics_need_the_scrape_token_while_tokens_are_on() {
+    // Without a scrape token configured, /metrics (whose figures cover every tenant) is closed.
+    let closed = secured(|_| {});
+    let message = closed
+        .get("/metrics")
+        .assert_error(401, "InvalidAuthenticationToken");
+    assert!(message.contains("--metrics-token"), "{message}");
+    let reader = rs256(&claims(
+        "aaaaaaaa-0000-0000-0000-00000000000a",
+        &[callrec::auth::CALL_RECORDS_READ],
+    ));
+    closed
+        .get_as(&reader, "/metrics")
+        .assert_error(401, "InvalidAuthenticationToken");
+
+    let open = secured(|c| c.metrics_token = Some("scrape-me".to_owned()));
+    open.get_as(&reader, "/metrics")
+        .assert_error(401, "InvalidAuthenticationToken");
+    open.get_as("scrape-mf", "/metrics")
+        .assert_error(401, "InvalidAuthenticationToken");
+    let reply = open.get_as("scrape-me", "/metrics");
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(reply.text.contains("callrec_records"), "{}", reply.text);
+}

@@ -44,3 +44,46 @@ fn the_demo_fills_the_tenant_that_is_served() {
         "the demo wrote records to a tenant the server does not serve"
     );
 }
+
+#[test]
+fn the_demo_answers_every_log_function_with_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("demo.db");
+    let (mut child, base) = spawn_serve(&store, &["--demo", "--demo-records", "3000"]);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let now = time::OffsetDateTime::now_utc();
+    let day =
+        |d: time::OffsetDateTime| format!("{}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+    let (from, to) = (
+        day(now - time::Duration::days(31)),
+        day(now + time::Duration::days(1)),
+    );
+    let mut empty = Vec::new();
+    for (version, function) in [
+        ("v1.0", "getPstnCalls"),
+        ("v1.0", "getDirectRoutingCalls"),
+        ("beta", "getSmsLog"),
+        ("beta", "getPstnBlockedUsersLog"),
+        ("beta", "getPstnOnlineMeetingDialoutReport"),
+    ] {
+        let url = format!(
+            "{base}/{version}/communications/callRecords/{function}(fromDateTime={from},toDateTime={to})"
+        );
+        let mut reply = agent.get(&url).call().expect("GET");
+        let status = reply.status().as_u16();
+        let text = reply.body_mut().read_to_string().expect("body");
+        assert_eq!(status, 200, "{function}: {text}");
+        let page: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let rows = page["value"].as_array().map_or(0, Vec::len);
+        println!("{function}: {rows} rows");
+        if rows == 0 {
+            empty.push(function);
+        }
+    }
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    assert!(empty.is_empty(), "the demo has no rows for {empty:?}");
+}

@@ -2,6 +2,7 @@
 
 mod auth;
 mod bad_input;
+mod batch;
 mod crash;
 mod demo;
 mod errors;
@@ -13,6 +14,7 @@ mod openapi;
 mod paging;
 mod postgres;
 mod quality;
+mod readme;
 mod records;
 mod retention;
 mod scrubbing;

@@ -262,6 +262,17 @@ fn reports_by_day_user_and_media_match_a_recount() {
         .collect();
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], rates[0].1);
+    // The totals are the range's, not the two rows'.
+    assert_eq!(
+        body["totals"]["streams"],
+        made.len() as u64,
+        "{}",
+        body["totals"]
+    );
+    assert_eq!(
+        body["totals"]["poor"],
+        made.iter().filter(|m| m.poor).count() as u64
+    );
 
     // A user's trend by day.
     let body = server

@@ -271,6 +271,17 @@ fn select_keeps_only_the_named_properties() {
     assert_eq!(got["id"], "sel");
     assert_eq!(got["version"], 1);
     assert!(got.get("type").is_none(), "{got}");
+    // organizer_v2 is auto-expanded (Core.AutoExpand in the CSDL): returned as an expanded navigation
+    // property is, beside the selected properties, as OData has it.
+    assert_eq!(
+        got["organizer_v2"]["id"],
+        record("sel", "2024-01-01T10:00:00Z", 1, 1)["organizer_v2"]["id"]
+    );
+    assert!(got.get("organizer_v2@odata.context").is_some(), "{got}");
+    assert!(
+        got.get("organizer").is_none(),
+        "the deprecated structural property is not selected: {got}"
+    );
     assert!(
         got["@odata.context"]
             .as_str()

@@ -160,7 +160,8 @@ impl TestServer {
             .expect("bind");
         let addr = listener.local_addr().expect("local addr");
         runtime.spawn(async move {
-            axum::serve(listener, http::app(served))
+            // The same serving loop as `callrec serve`, until the test's runtime ends.
+            http::serve(listener, served, std::future::pending())
                 .await
                 .expect("serve");
         });
