@@ -2,6 +2,7 @@
 //! and modes are parsed here, so a mistyped value is refused before anything starts), and each
 //! subcommand's module turns them into the settings of the part it runs.
 
+mod export;
 mod generate;
 mod import;
 mod logging;
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use export::ExportArgs;
 pub use generate::GenerateArgs;
 pub use import::ImportArgs;
 pub use logging::{LogFormat, init_logging};
@@ -62,6 +64,8 @@ pub enum Command {
     MigrateStore(crate::migrate_store::MigrateStoreArgs),
     /// Print a call quality report (poor stream rates by day, user, subnet...) from a store.
     Report(ReportArgs),
+    /// Export call records and log rows of a date range as Parquet, CSV or NDJSON files.
+    Export(ExportArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -74,6 +78,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate(args) => crate::migrate_store::migrate(args).await,
         Command::MigrateStore(args) => crate::migrate_store::migrate_store(args).await,
         Command::Report(args) => report::run(args).await,
+        Command::Export(args) => export::run(args).await,
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod cli;
 pub(crate) mod demo;
+pub mod export;
 pub mod faults;
 pub mod generate;
 pub mod http;
