@@ -13,6 +13,7 @@ use callrec_model::prepare::PreparedRecord;
 use callrec_model::query::{Cursor, ListQuery};
 
 mod aggregate;
+pub mod apps;
 pub mod compress;
 mod encoded;
 pub mod logs;
@@ -22,6 +23,7 @@ pub mod quality;
 pub mod sqlite;
 pub mod subscriptions;
 
+pub use apps::AppStore;
 pub use logs::LogStore;
 pub use quality::QualityStore;
 pub use subscriptions::SubscriptionStore;
@@ -149,9 +151,9 @@ pub enum StoreError {
 }
 
 /// Everything callrec stores, one trait per kind of data; a backend implements them all.
-pub trait Store: RecordStore + LogStore + QualityStore + SubscriptionStore {}
+pub trait Store: RecordStore + LogStore + QualityStore + SubscriptionStore + AppStore {}
 
-impl<T: RecordStore + LogStore + QualityStore + SubscriptionStore> Store for T {}
+impl<T: RecordStore + LogStore + QualityStore + SubscriptionStore + AppStore> Store for T {}
 
 /// The storage of call records.
 #[async_trait]

@@ -48,6 +48,7 @@ macro_rules! in_transaction {
     }};
 }
 
+mod apps;
 mod filter;
 mod logs;
 mod quality;

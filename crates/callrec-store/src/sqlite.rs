@@ -15,6 +15,7 @@
 //! `synchronous=NORMAL` the WAL is not fsynced at each commit, so an acknowledged write survives the
 //! process being killed (`kill -9`) but maybe not a power loss; [`Synchronous::Full`] survives both.
 
+mod apps;
 mod filter;
 mod logs;
 mod quality;

@@ -255,6 +255,23 @@ CREATE INDEX records_to_scrub ON records (end_time) WHERE NOT scrubbed;
 ALTER TABLE log_rows ADD COLUMN scrubbed boolean NOT NULL DEFAULT false;
 CREATE INDEX log_rows_to_scrub ON log_rows (time) WHERE NOT scrubbed;
 "#,
+    // 6: app registrations (see `crate::apps`), per tenant, and the keys the server keeps with its data.
+    r#"
+CREATE TABLE apps (
+    tenant text COLLATE "C" NOT NULL,
+    client_id text COLLATE "C" NOT NULL,
+    name text NOT NULL,
+    roles text NOT NULL,
+    secret_hash text,
+    certificates text NOT NULL,
+    created_at bigint NOT NULL,
+    PRIMARY KEY (tenant, client_id)
+);
+CREATE TABLE server_keys (
+    name text COLLATE "C" PRIMARY KEY,
+    value bytea NOT NULL
+);
+"#,
 ];
 
 /// A fixed number that, hashed with the schema's name, names the advisory lock migrations run under.

@@ -273,6 +273,23 @@ UPDATE quality_names SET label_seen = last.start
 FROM (SELECT d_user, max(start) AS start FROM quality_streams GROUP BY d_user) AS last
 WHERE quality_names.id = last.d_user AND quality_names.kind = 5;
 "#,
+    // App registrations (see `crate::apps`), per tenant, and the keys the server keeps with its data.
+    r#"
+CREATE TABLE apps (
+    tenant TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    secret_hash TEXT,
+    certificates TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant, client_id)
+) WITHOUT ROWID;
+CREATE TABLE server_keys (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Brings the file's schema up to date, one migration per transaction. The version is read inside the

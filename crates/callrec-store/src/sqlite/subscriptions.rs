@@ -185,7 +185,7 @@ impl SqliteStore {
     /// Runs `write` on the writer thread, in its next group commit: subscription changes and outbox
     /// claims then never contend with record writes for SQLite's lock, and a claim is atomic because
     /// only that thread writes.
-    async fn side_write<T, F>(&self, write: F) -> Result<T, StoreError>
+    pub(super) async fn side_write<T, F>(&self, write: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: Fn(&Connection) -> Result<T, StoreError> + Send + 'static,

@@ -5,6 +5,7 @@
 //! `CALLREC_TEST_POSTGRES` names a database. Backend-specific checks (query plans, compression, file
 //! sizes) live next to their backend's runner.
 
+mod apps;
 mod backend;
 mod cases;
 mod logs;

@@ -185,6 +185,23 @@ mod enabled {
         crate::for_each_subscription_case!(postgres_subscription_cases);
     }
 
+    macro_rules! postgres_app_cases {
+        ($($case:ident),* $(,)?) => {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    let Some(backend) = PostgresBackend::new(stringify!($case)) else { return };
+                    crate::apps::$case(&backend).await;
+                }
+            )*
+        };
+    }
+
+    mod apps {
+        use super::PostgresBackend;
+        crate::for_each_app_case!(postgres_app_cases);
+    }
+
     macro_rules! postgres_log_cases {
         ($($case:ident),* $(,)?) => {
             $(
