@@ -71,6 +71,8 @@ pub struct TokenSettings {
     pub hs256_secret: Option<String>,
     /// Public keys for RS256 tokens.
     pub jwks: Option<JwksSource>,
+    /// The JWKS of the tokens callrec issues itself (`serve --identity`), checked beside `jwks`.
+    pub issued_jwks: Option<String>,
     /// Accepted `aud` values; empty means [`GRAPH_AUDIENCES`].
     pub audiences: Vec<String>,
     /// Accepted `iss` values, where `{tenantid}` stands for the token's `tid`; empty accepts any issuer.
@@ -84,7 +86,7 @@ pub struct TokenSettings {
 impl TokenSettings {
     /// Whether any way of checking a token is configured.
     pub fn is_configured(&self) -> bool {
-        self.hs256_secret.is_some() || self.jwks.is_some()
+        self.hs256_secret.is_some() || self.jwks.is_some() || self.issued_jwks.is_some()
     }
 }
 
@@ -132,7 +134,8 @@ pub enum TokenError {
 /// Checks tokens against the configured keys, audiences and issuers.
 pub struct Authenticator {
     hs256: Option<DecodingKey>,
-    rsa: Option<keys::KeyRing>,
+    /// The RS256 key sets: `--jwks`'s, callrec's own, or both.
+    rsa: Vec<keys::KeyRing>,
     audiences: Vec<String>,
     issuers: Vec<String>,
     leeway: u64,
@@ -155,15 +158,20 @@ impl std::fmt::Debug for Authenticator {
 /// the secret.
 impl std::fmt::Display for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (&self.hs256, &self.rsa) {
-            (Some(_), Some(ring)) => write!(
+        let rings = self
+            .rsa
+            .iter()
+            .map(|ring| ring.source().to_string())
+            .collect::<Vec<_>>()
+            .join(" and ");
+        match (&self.hs256, rings.is_empty()) {
+            (Some(_), false) => write!(
                 f,
-                "HS256 with the development secret and RS256 with the keys of {}",
-                ring.source()
+                "HS256 with the development secret and RS256 with the keys of {rings}"
             )?,
-            (Some(_), None) => f.write_str("HS256 with the development secret")?,
-            (None, Some(ring)) => write!(f, "RS256 with the keys of {}", ring.source())?,
-            (None, None) => f.write_str("no keys")?,
+            (Some(_), true) => f.write_str("HS256 with the development secret")?,
+            (None, false) => write!(f, "RS256 with the keys of {rings}")?,
+            (None, true) => f.write_str("no keys")?,
         }
         let graph = self.audiences.iter().eq(GRAPH_AUDIENCES.iter());
         if graph {
@@ -211,10 +219,13 @@ impl Authenticator {
             None => None,
         };
         let refresh = settings.jwks_refresh.unwrap_or(keys::REFRESH_INTERVAL);
-        let rsa = match settings.jwks.clone() {
-            Some(source) => Some(keys::KeyRing::load(source, refresh).await?),
-            None => None,
-        };
+        let mut rsa = Vec::new();
+        if let Some(source) = settings.jwks.clone() {
+            rsa.push(keys::KeyRing::load(source, refresh).await?);
+        }
+        if let Some(document) = settings.issued_jwks.clone() {
+            rsa.push(keys::KeyRing::load(JwksSource::Issued(document), refresh).await?);
+        }
         let audiences = if settings.audiences.is_empty() {
             GRAPH_AUDIENCES.map(str::to_owned).to_vec()
         } else {
@@ -234,12 +245,8 @@ impl Authenticator {
         let raw = raw_header(token)?;
         let (key, alg) = match raw.alg.as_str() {
             "HS256" if self.hs256.is_some() => (self.hs256.clone(), Algorithm::HS256),
-            "RS256" if self.rsa.is_some() => {
-                let ring = self.rsa.as_ref().expect("checked above");
-                let key = ring.find(raw.kid.as_deref()).map_err(|e| match e {
-                    keys::KeyLookup::Unknown => TokenError::UnknownKey,
-                    keys::KeyLookup::Unusable => TokenError::BadSignature,
-                })?;
+            "RS256" if !self.rsa.is_empty() => {
+                let key = self.find_rsa_key(raw.kid.as_deref())?;
                 (Some(key), Algorithm::RS256)
             }
             other => return Err(TokenError::AlgorithmNotAccepted(other.to_owned())),
@@ -291,12 +298,26 @@ impl Authenticator {
         })
     }
 
+    /// The RS256 key with this `kid`, from whichever key set holds it.
+    fn find_rsa_key(&self, kid: Option<&str>) -> Result<DecodingKey, TokenError> {
+        let mut refusal = TokenError::UnknownKey;
+        for ring in &self.rsa {
+            match ring.find(kid) {
+                Ok(key) => return Ok(key),
+                Err(keys::KeyLookup::Unusable) => refusal = TokenError::BadSignature,
+                Err(keys::KeyLookup::Unknown) => {}
+            }
+        }
+        Err(refusal)
+    }
+
     /// Fetches a JWKS URL again if the refresh interval allows.
     pub async fn refresh_keys(&self) -> bool {
-        match &self.rsa {
-            Some(ring) => ring.refresh().await,
-            None => false,
+        let mut replaced = false;
+        for ring in &self.rsa {
+            replaced |= ring.refresh().await;
         }
+        replaced
     }
 
     /// Checks the value of a request's `Authorization` header, fetching the keys again once on an

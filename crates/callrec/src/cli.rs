@@ -2,6 +2,7 @@
 //! and modes are parsed here, so a mistyped value is refused before anything starts), and each
 //! subcommand's module turns them into the settings of the part it runs.
 
+mod app;
 mod export;
 mod generate;
 mod import;
@@ -66,6 +67,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Export call records and log rows of a date range as Parquet, CSV or NDJSON files.
     Export(ExportArgs),
+    /// Register, list and remove the apps that sign in with `serve --identity`.
+    App(app::AppArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -79,6 +82,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::MigrateStore(args) => crate::migrate_store::migrate_store(args).await,
         Command::Report(args) => report::run(args).await,
         Command::Export(args) => export::run(args).await,
+        Command::App(args) => app::run(args).await,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod error;
 pub(crate) mod extract;
 pub(crate) mod faults;
 mod function_methods;
+pub(crate) mod identity;
 pub(crate) mod logs;
 pub(crate) mod metadata;
 pub(crate) mod metrics;

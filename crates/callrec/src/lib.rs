@@ -10,6 +10,7 @@ pub mod export;
 pub mod faults;
 pub mod generate;
 pub mod http;
+pub mod identity;
 pub mod ingest;
 pub mod metrics;
 pub(crate) mod migrate_store;

@@ -22,6 +22,8 @@ pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 pub enum JwksSource {
     File(String),
     Url(String),
+    /// The JWKS of the key callrec signs its own tokens with (`serve --identity`), as a document.
+    Issued(String),
 }
 
 impl std::str::FromStr for JwksSource {
@@ -38,6 +40,7 @@ impl std::fmt::Display for JwksSource {
         match self {
             JwksSource::File(path) => write!(f, "the JWKS file {path}"),
             JwksSource::Url(url) => write!(f, "the JWKS at {url}"),
+            JwksSource::Issued(_) => f.write_str("callrec's own signing key (--identity)"),
         }
     }
 }
@@ -58,6 +61,7 @@ impl JwksSource {
                 .await
                 .map_err(|e| AuthSetupError::Jwks(format!("cannot read {path}: {e}")))?,
             JwksSource::Url(url) => fetch(client, url).await?,
+            JwksSource::Issued(document) => document.clone(),
         };
         let set: JwkSet = serde_json::from_str(&text)
             .map_err(|e| AuthSetupError::Jwks(format!("{self} is not a JWKS document: {e}")))?;

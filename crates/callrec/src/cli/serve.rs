@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use crate::http::{self, ApiConfig, AppState};
 use crate::scrubbing::ScrubAfter;
-use crate::{auth, demo, faults, period, retention, storage, throttle};
+use crate::{auth, demo, faults, identity, period, retention, storage, throttle};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// A JSON file of call quality thresholds overriding CQD's defaults (see docs/quality.md).
     #[arg(long, env = "CALLREC_QUALITY_THRESHOLDS")]
     pub quality_thresholds: Option<std::path::PathBuf>,
+    /// Serve the identity platform's sign-in (client credentials, /{tenant}/oauth2/v2.0/token) for the
+    /// apps of `callrec app add`, and accept the tokens it issues (beside --jwks's).
+    #[arg(long, env = "CALLREC_IDENTITY")]
+    pub identity: bool,
     #[command(flatten)]
     pub guard: GuardArgs,
     #[command(flatten)]
@@ -184,7 +188,14 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         demo::fill_if_empty(&store, &args.guard.default_tenant, args.demo_records).await?;
     }
     crate::reports::spawn_report_preparation(store.clone());
-    let config = api_config(&args).await?;
+    let identity = if args.identity {
+        let key = identity::SigningKey::of_store(store.as_ref()).await?;
+        Some(Arc::new(identity::Identity::new(store.clone(), key)))
+    } else {
+        None
+    };
+    let mut config = api_config(&args, identity.as_deref()).await?;
+    config.identity = identity;
     let metrics = Arc::new(crate::metrics::Metrics::new());
     if config.retention.is_some() || config.log_retention.purges() {
         retention::spawn_purge(
@@ -208,6 +219,11 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, store = %storage::describe(&args.store), "callrec is serving http://{addr}/v1.0/communications/callRecords");
+    if args.identity {
+        tracing::info!(
+            "sign-in is on (--identity): the apps of `callrec app add` get tokens at http://{addr}/{{tenant}}/oauth2/v2.0/token (authority http://{addr})"
+        );
+    }
     let notifier = crate::notify::Notifier::new(args.webhooks.config(args.demo));
     notifier.set_listen_addr(addr);
     let _deliveries = notifier.start(store.clone());
@@ -218,11 +234,15 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Reads the token, throttling, retention and fault flags into the API's settings.
-async fn api_config(args: &ServeArgs) -> anyhow::Result<ApiConfig> {
+async fn api_config(
+    args: &ServeArgs,
+    identity: Option<&identity::Identity>,
+) -> anyhow::Result<ApiConfig> {
     let g = &args.guard;
     let settings = auth::TokenSettings {
         hs256_secret: g.jwt_secret.clone(),
         jwks: g.jwks.clone(),
+        issued_jwks: identity.map(|i| i.jwks().to_owned()),
         audiences: g.audience.clone(),
         issuers: g.issuer.clone(),
         leeway: None,

@@ -30,13 +30,14 @@ pub fn app(state: AppState) -> Router {
     let metrics = Arc::<Metrics>::from_ref(&state);
     // A batch body is held whole, so it has the limit of one record (and a budget of its own).
     let batch_limits = BodyLimits::new(state.config.max_record_bytes, max_body);
+    let identity = state.config.identity.clone();
     let graph = graph(state);
     let batches = |version: ApiVersion| {
         Router::new()
             .route("/$batch", post(batch::run))
             .layer(axum::Extension(version))
     };
-    Router::new()
+    let app = Router::new()
         .nest("/v1.0", batches(ApiVersion::V1))
         .nest("/beta", batches(ApiVersion::Beta))
         .with_state(Batcher::new(graph.clone()))
@@ -46,9 +47,14 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(super::request_body::read_ahead))
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn(envelope::envelope))
-        .layer(from_fn_with_state(metrics, super::metrics::track))
-        // Added after the layers, so a request for anything but `$batch` meets only `graph`'s own.
-        .fallback_service(graph)
+        .layer(from_fn_with_state(metrics, super::metrics::track));
+    // The sign-in endpoints answer as the identity platform does, outside Graph's layers.
+    let app = match identity {
+        Some(identity) => app.merge(super::identity::routes(identity)),
+        None => app,
+    };
+    // Added after the layers, so a request for anything but `$batch` meets only `graph`'s own.
+    app.fallback_service(graph)
 }
 
 /// Every resource but `$batch`, with the layers every request passes through.

@@ -10,6 +10,7 @@ use callrec_store::Store;
 use super::auth::AuthGate;
 use crate::auth::Authenticator;
 use crate::faults::{FaultSettings, Faults};
+use crate::identity::Identity;
 use crate::ingest::{IngestOptions, InputLimits};
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
@@ -61,6 +62,8 @@ pub struct ApiConfig {
     /// The bearer token a scraper sends for `/metrics` while tokens are on (`--metrics-token`); without
     /// one, `/metrics` is closed whenever tokens are on, since its figures cover every tenant.
     pub metrics_token: Option<String>,
+    /// The identity platform's sign-in endpoints (`--identity`); `None` serves none.
+    pub identity: Option<Arc<Identity>>,
 }
 
 impl Default for ApiConfig {
@@ -71,6 +74,7 @@ impl Default for ApiConfig {
             max_record_bytes: super::request_body::RECORD_LIMIT,
             lenient_functions: false,
             metrics_token: None,
+            identity: None,
             auth: None,
             throttle: None,
             faults: FaultSettings::default(),

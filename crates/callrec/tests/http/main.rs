@@ -9,6 +9,7 @@ mod demo;
 mod errors;
 mod faults;
 mod fidelity;
+mod identity;
 mod logs;
 mod notifications;
 mod openapi;

@@ -131,6 +131,14 @@ impl TestServer {
 
     /// A server with these settings (tokens, throttling, faults, retention).
     pub fn start_with(config: ApiConfig) -> Self {
+        Self::start_over_store(|_, _| config)
+    }
+
+    /// A server whose settings are made from its store (the sign-in's key is kept there), on the
+    /// server's runtime.
+    pub fn start_over_store(
+        config: impl FnOnce(&Arc<dyn Store>, &tokio::runtime::Runtime) -> ApiConfig,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -151,6 +159,7 @@ impl TestServer {
             .block_on(callrec::storage::open(&store_spec))
             .expect("open store");
         // The notifier is not started: these servers check subscriptions but deliver nothing.
+        let config = config(&store, &runtime);
         let notifier = callrec::notify::Notifier::new(callrec::notify::NotifyConfig::default());
         let metrics = std::sync::Arc::new(callrec::metrics::Metrics::new());
         let state = AppState::new(store.clone(), config, notifier, metrics);
