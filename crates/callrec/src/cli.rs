@@ -10,6 +10,7 @@ mod logging;
 mod progress;
 mod report;
 mod serve;
+mod tls;
 mod token;
 
 use std::process::ExitCode;
@@ -69,6 +70,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Register, list and remove the apps that sign in with `serve --identity`.
     App(app::AppArgs),
+    /// The development certificate authority of `serve --tls dev`.
+    Tls(tls::TlsArgs),
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -83,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args).await,
         Command::Export(args) => export::run(args).await,
         Command::App(args) => app::run(args).await,
+        Command::Tls(args) => tls::run(args).await,
     }
 }
 

@@ -37,5 +37,5 @@ pub(crate) mod wire;
 
 pub use error::ApiError;
 pub use router::app;
-pub use serve::serve;
+pub use serve::{serve, serve_tls};
 pub use state::{ApiConfig, ApiVersion, AppState};

@@ -22,4 +22,5 @@ pub mod retention;
 pub mod scrubbing;
 pub mod storage;
 pub mod throttle;
+pub mod tls;
 pub(crate) mod whole;

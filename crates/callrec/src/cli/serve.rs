@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use crate::http::{self, ApiConfig, AppState};
 use crate::scrubbing::ScrubAfter;
-use crate::{auth, demo, faults, identity, period, retention, storage, throttle};
+use crate::{auth, demo, faults, identity, period, retention, storage, throttle, tls};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -38,6 +38,20 @@ pub struct ServeArgs {
     /// apps of `callrec app add`, and accept the tokens it issues (beside --jwks's).
     #[arg(long, env = "CALLREC_IDENTITY")]
     pub identity: bool,
+    /// Serve https with this certificate chain (PEM); needs --tls-key.
+    #[arg(long, value_name = "PEM", requires = "tls_key", conflicts_with = "tls")]
+    pub tls_cert: Option<std::path::PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+    /// `dev`: serve https with a certificate for localhost and 127.0.0.1 signed by a development CA made
+    /// once and kept in the store (`callrec tls ca` prints it for clients to trust).
+    #[arg(long, value_enum)]
+    pub tls: Option<TlsMode>,
+    /// Trust this CA certificate file (PEM) too, beside the system's roots, in every outgoing call
+    /// (webhooks, JWKS URLs).
+    #[arg(long, env = "CALLREC_CA_FILE", value_name = "PEM")]
+    pub ca_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub guard: GuardArgs,
     #[command(flatten)]
@@ -120,6 +134,13 @@ pub enum AuthMode {
     Token,
 }
 
+/// `--tls`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TlsMode {
+    /// The store's development CA and its certificate for localhost and 127.0.0.1.
+    Dev,
+}
+
 /// `--throttle`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Switch {
@@ -183,7 +204,31 @@ fn probability(s: &str) -> Result<f64, String> {
 
 pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     crate::reports::configure_thresholds(args.quality_thresholds.as_deref())?;
+    if let Some(path) = &args.ca_file {
+        crate::outbound::trust_ca_file(path)?;
+    }
     let store = storage::open(&args.store).await?;
+    let tls_source = match (&args.tls_cert, &args.tls_key, args.tls) {
+        (Some(cert), Some(key), _) => Some(tls::TlsSource::Files {
+            cert: cert.clone(),
+            key: key.clone(),
+        }),
+        (_, _, Some(TlsMode::Dev)) => Some(tls::TlsSource::Dev),
+        _ => None,
+    };
+    let tls_config = match &tls_source {
+        Some(source) => Some(
+            tls::server_config(source, store.as_ref())
+                .await
+                .context("cannot set up https")?,
+        ),
+        None => None,
+    };
+    let scheme = if tls_config.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     if args.demo {
         demo::fill_if_empty(&store, &args.guard.default_tenant, args.demo_records).await?;
     }
@@ -218,17 +263,26 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, store = %storage::describe(&args.store), "callrec is serving http://{addr}/v1.0/communications/callRecords");
+    tracing::info!(%addr, store = %storage::describe(&args.store), "callrec is serving {scheme}://{addr}/v1.0/communications/callRecords");
+    if tls_source == Some(tls::TlsSource::Dev) {
+        tracing::info!(
+            "https with the development certificate for localhost and 127.0.0.1; clients trust its CA, printed by: callrec tls ca --store {}",
+            storage::describe(&args.store)
+        );
+    }
     if args.identity {
         tracing::info!(
-            "sign-in is on (--identity): the apps of `callrec app add` get tokens at http://{addr}/{{tenant}}/oauth2/v2.0/token (authority http://{addr})"
+            "sign-in is on (--identity): the apps of `callrec app add` get tokens at {scheme}://{addr}/{{tenant}}/oauth2/v2.0/token (authority {scheme}://{addr})"
         );
     }
     let notifier = crate::notify::Notifier::new(args.webhooks.config(args.demo));
     notifier.set_listen_addr(addr);
     let _deliveries = notifier.start(store.clone());
     let state = AppState::new(store, config, notifier, metrics);
-    http::serve(listener, state, shutdown_signal()).await?;
+    match tls_config {
+        Some(tls) => http::serve_tls(listener, state, tls, shutdown_signal()).await?,
+        None => http::serve(listener, state, shutdown_signal()).await?,
+    }
     tracing::info!("callrec stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -7,14 +7,19 @@
 //! `"` in the target, a `Content-Length` that is not a number). It writes those with an empty body and
 //! closes the connection; [`GraphRefusals`] rewrites them on their way out into Graph's error shape, so
 //! that every error a client meets has a body it can read.
+//!
+//! With TLS ([`serve_tls`]) each connection's handshake runs in its own task, and the decrypted stream
+//! goes through the same loop and the same [`GraphRefusals`]; requests then carry
+//! `x-forwarded-proto: https` (unless a proxy set it), so the links callrec writes are https.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -39,7 +44,39 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let service = TowerToHyperService::new(app(state));
+    serve_connections(listener, state, None, shutdown).await
+}
+
+/// [`serve`] over TLS with these rustls settings.
+pub async fn serve_tls(
+    listener: TcpListener,
+    state: AppState,
+    tls: Arc<rustls::ServerConfig>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    serve_connections(listener, state, Some(acceptor), shutdown).await
+}
+
+async fn serve_connections(
+    listener: TcpListener,
+    state: AppState,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let https = tls.is_some();
+    let marked = tower::ServiceBuilder::new()
+        .map_request(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            if https {
+                request
+                    .headers_mut()
+                    .entry("x-forwarded-proto")
+                    .or_insert(HeaderValue::from_static("https"));
+            }
+            request
+        })
+        .service(app(state));
+    let service = TowerToHyperService::new(marked);
     let mut http = hyper::server::conn::http1::Builder::new();
     // A client gets 30 s to send a request's head: a connection that trickles one in is closed, so idle
     // or slow connections cannot pile up.
@@ -62,10 +99,37 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let io = TokioIo::new(GraphRefusals::new(stream));
-        let connection = graceful.watch(http.serve_connection(io, service.clone()));
+        let (http, service, watcher, tls) = (
+            http.clone(),
+            service.clone(),
+            graceful.watcher(),
+            tls.clone(),
+        );
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let served = match tls {
+                None => {
+                    let io = TokioIo::new(GraphRefusals::new(stream));
+                    watcher.watch(http.serve_connection(io, service)).await
+                }
+                // The handshake has the time a request's head has.
+                Some(acceptor) => {
+                    match tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => {
+                            let io = TokioIo::new(GraphRefusals::new(stream));
+                            watcher.watch(http.serve_connection(io, service)).await
+                        }
+                        Ok(Err(e)) => {
+                            tracing::debug!(error = %e, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            tracing::debug!("TLS handshake timed out");
+                            return;
+                        }
+                    }
+                }
+            };
+            if let Err(e) = served {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
         });

@@ -22,3 +22,4 @@ mod retention;
 mod scrubbing;
 mod support;
 mod throttle;
+mod tls;

@@ -443,7 +443,8 @@ pub fn assert_contains(actual: &Value, expected: &Value, path: &str) {
 }
 
 /// Starts a `callrec serve` process on a free loopback port over `store` (a file path or a `postgres://`
-/// URL), with `flags` added, and returns the child and the base URL its log announced. The log is drained
+/// URL), with `flags` added, and returns the child and the base URL its log announced (http or https,
+/// as it serves). The log is drained
 /// in the background, so the server never blocks on a full pipe. The caller ends the child.
 pub fn spawn_serve(
     store: impl AsRef<std::ffi::OsStr>,
@@ -470,7 +471,10 @@ pub fn spawn_serve(
     let base = loop {
         assert!(Instant::now() < deadline, "the server did not start");
         let line = lines.next().expect("server exited").expect("read stderr");
-        if let Some(at) = line.find("http://127.0.0.1:") {
+        if let Some(at) = line
+            .find("https://127.0.0.1:")
+            .or_else(|| line.find("http://127.0.0.1:"))
+        {
             let rest = &line[at..];
             let end = rest.find("/v1.0").unwrap_or(rest.len());
             break rest[..end].to_owned();
