@@ -110,8 +110,16 @@ fn every_callrec_command_in_the_readme_uses_flags_the_binary_has() {
             if sub.starts_with('-') {
                 continue;
             }
-            let flags = flags_of.entry((*sub).to_owned()).or_default();
-            for w in &words[at + 2..] {
+            // A subcommand of a subcommand (`callrec app add`) is checked against its own help.
+            let nested = words.get(at + 2).filter(|w| {
+                w.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !w.starts_with('-')
+            });
+            let (key, rest) = match nested {
+                Some(next) => (format!("{sub} {next}"), at + 3),
+                None => ((*sub).to_owned(), at + 2),
+            };
+            let flags = flags_of.entry(key).or_default();
+            for w in &words[rest.min(words.len())..] {
                 if ["|", "&", "&&", ";", "#"].contains(w) {
                     break;
                 }
@@ -133,7 +141,7 @@ fn every_callrec_command_in_the_readme_uses_flags_the_binary_has() {
     );
     for (sub, flags) in &flags_of {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
-            .args([sub.as_str(), "--help"])
+            .args(sub.split(' ').chain(["--help"]))
             .output()
             .expect("run callrec");
         assert!(
