@@ -12,6 +12,7 @@
 
 pub mod columns;
 pub mod encode;
+pub mod stream;
 pub mod tables;
 
 use std::collections::{BTreeMap, HashMap};
@@ -88,6 +89,9 @@ pub enum ExportError {
     Encode(#[from] EncodeError),
     #[error("{0}")]
     Invalid(String),
+    /// The client of an export over HTTP stopped reading.
+    #[error("the client closed the connection")]
+    Gone,
 }
 
 impl From<std::io::Error> for ExportError {
@@ -139,6 +143,7 @@ struct Output<'a> {
     parts: HashMap<(Table, Ticks), u32>,
     ndjson: HashMap<Table, BufWriter<File>>,
     summary: ExportSummary,
+    progress: &'a (dyn Fn(u64) + Sync),
 }
 
 impl Output<'_> {
@@ -181,7 +186,6 @@ impl Output<'_> {
     }
 
     fn write_rows(&mut self, table: Table, rows: Vec<Row>) -> Result<(), ExportError> {
-        *self.summary.rows.entry(table.name()).or_default() += rows.len() as u64;
         match self.format {
             Format::Ndjson => Ok(()),
             Format::Csv => {
@@ -256,6 +260,21 @@ impl Output<'_> {
     }
 }
 
+impl Sink for Output<'_> {
+    fn rows(&mut self, table: Table, rows: Vec<Row>) -> Result<(), ExportError> {
+        self.write_rows(table, rows)
+    }
+
+    fn line(&mut self, table: Table, value: &Value) -> Result<(), ExportError> {
+        self.write_line(table, value)
+    }
+
+    async fn page_read(&mut self, seen: u64) -> Result<(), ExportError> {
+        (self.progress)(seen);
+        Ok(())
+    }
+}
+
 fn folder_bytes(dir: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -268,6 +287,15 @@ fn folder_bytes(dir: &Path) -> u64 {
             Err(_) => 0,
         })
         .sum()
+}
+
+/// A day (`2025-01-31`, midnight UTC) or an instant (`2025-01-31T08:00:00Z`), as an export's range ends.
+pub fn parse_instant(s: &str) -> Result<Ticks, String> {
+    callrec_model::edm::parse_date_time_offset(s)
+        .or_else(|_| callrec_model::edm::parse_date(s))
+        .map_err(|_| {
+            format!("'{s}' is not a date (2025-01-31) or an instant (2025-01-31T08:00:00Z)")
+        })
 }
 
 /// The number of records an export of this request reads, for a progress bar.
@@ -376,10 +404,48 @@ pub async fn export_to_dir(
         parts: HashMap::new(),
         ndjson: HashMap::new(),
         summary: ExportSummary::default(),
+        progress,
     };
     out.start(&request.tables)?;
-    let mut seen = 0u64;
+    let read = read(store, request, &mut mark, &mut out).await?;
+    let mut summary = out.finish()?;
+    summary.records = read.records;
+    summary.log_rows = read.log_rows;
+    summary.rows = read.rows;
+    if request.since_last {
+        let text = serde_json::to_vec_pretty(&mark).map_err(std::io::Error::from)?;
+        std::fs::write(&mark_path, text)?;
+    }
+    Ok(summary)
+}
 
+/// Where an export's rows go: the files of a folder ([`Output`]) or one HTTP body ([`stream`]).
+trait Sink {
+    /// Rows of a tabular table (Parquet, CSV).
+    fn rows(&mut self, table: Table, rows: Vec<Row>) -> Result<(), ExportError>;
+    /// A whole record or log row, for the NDJSON archive.
+    fn line(&mut self, table: Table, value: &Value) -> Result<(), ExportError>;
+    /// After each page, with the number of records and log rows read so far.
+    async fn page_read(&mut self, seen: u64) -> Result<(), ExportError>;
+}
+
+/// What [`read`] passed to its sink.
+#[derive(Default)]
+struct Read {
+    records: u64,
+    log_rows: u64,
+    rows: BTreeMap<&'static str, u64>,
+}
+
+/// Reads what `request` asks for, one page at a time, into `sink`; moves the watermark past it.
+async fn read(
+    store: &dyn Store,
+    request: &ExportRequest,
+    mark: &mut Watermark,
+    sink: &mut impl Sink,
+) -> Result<Read, ExportError> {
+    let mut read = Read::default();
+    let mut seen = 0u64;
     let record_tables: Vec<Table> = RECORD_TABLES
         .into_iter()
         .filter(|t| request.tables.contains(t))
@@ -410,22 +476,23 @@ pub async fn export_to_dir(
                     mark.last_modified = Some(mark.last_modified.map_or(m.0, |w| w.max(m.0)));
                 }
                 if request.format == Format::Ndjson {
-                    out.write_line(Table::CallRecords, &Value::Object(record))?;
-                    *out.summary
-                        .rows
-                        .entry(Table::CallRecords.name())
-                        .or_default() += 1;
+                    sink.line(Table::CallRecords, &Value::Object(record))?;
+                    *read.rows.entry(Table::CallRecords.name()).or_default() += 1;
                 } else {
                     let q = quality::streams::record_quality(&record, quality::thresholds());
                     tables::flatten_record(&record, &q, &record_tables, &mut rows);
                 }
-                out.summary.records += 1;
+                read.records += 1;
             }
             for &table in &record_tables {
-                out.write_rows(table, rows.take(table))?;
+                let rows = rows.take(table);
+                if request.format != Format::Ndjson {
+                    *read.rows.entry(table.name()).or_default() += rows.len() as u64;
+                }
+                sink.rows(table, rows)?;
             }
             seen += page.items.len() as u64;
-            progress(seen);
+            sink.page_read(seen).await?;
             match page.next {
                 Some(next) => query.after = Some(next),
                 None => break,
@@ -468,16 +535,22 @@ pub async fn export_to_dir(
                     callrec_model::scrub::scrub_log_row(&mut body);
                 }
                 if request.format == Format::Ndjson {
-                    out.write_line(table, &archive_row(kind, body))?;
-                    *out.summary.rows.entry(table.name()).or_default() += 1;
+                    sink.line(table, &archive_row(kind, body))?;
                 } else {
                     tables::flatten_log_row(table, kind, &body, &mut rows);
                 }
             }
-            out.write_rows(table, rows.take(table))?;
-            out.summary.log_rows += page.rows.len() as u64;
+            let rows = rows.take(table);
+            let written = if request.format == Format::Ndjson {
+                page.rows.len()
+            } else {
+                rows.len()
+            };
+            *read.rows.entry(table.name()).or_default() += written as u64;
+            sink.rows(table, rows)?;
+            read.log_rows += page.rows.len() as u64;
             seen += page.rows.len() as u64;
-            progress(seen);
+            sink.page_read(seen).await?;
             mark.logs
                 .insert(kind.flag().to_owned(), (last.time.0, last.seq));
             if !page.more {
@@ -486,13 +559,7 @@ pub async fn export_to_dir(
             query.start = LogStart::After(last);
         }
     }
-
-    let summary = out.finish()?;
-    if request.since_last {
-        let text = serde_json::to_vec_pretty(&mark).map_err(std::io::Error::from)?;
-        std::fs::write(&mark_path, text)?;
-    }
-    Ok(summary)
+    Ok(read)
 }
 
 /// A log row as ingestion takes it back: its body with the `@odata.type` that names its kind (which
