@@ -776,7 +776,11 @@ pub const ENDPOINTS: &[Endpoint] = &[
         body: RequestBody::None,
         reply: Reply::Document {
             description: "The table's rows, streamed.",
-            media: &["text/csv", "application/vnd.apache.parquet", "application/x-ndjson"],
+            media: &[
+                "text/csv",
+                "application/vnd.apache.parquet",
+                "application/x-ndjson",
+            ],
         },
         errors: &[400],
     },
