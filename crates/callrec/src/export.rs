@@ -300,19 +300,7 @@ pub fn parse_instant(s: &str) -> Result<Ticks, String> {
 
 /// The number of records an export of this request reads, for a progress bar.
 pub async fn count_records(store: &dyn Store, request: &ExportRequest) -> Result<u64, StoreError> {
-    let page = store
-        .list_records(
-            &request.tenant,
-            &ListQuery {
-                filter: Some(range_filter(request, None)),
-                order: RecordOrder::default(),
-                after: None,
-                limit: 0,
-                count: true,
-            },
-        )
-        .await?;
-    Ok(page.count.unwrap_or(0))
+    crate::storage::count_records(store, &request.tenant, Some(range_filter(request, None))).await
 }
 
 fn range_filter(request: &ExportRequest, modified_after: Option<i64>) -> RecordFilter {
