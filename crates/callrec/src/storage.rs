@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
-use callrec_store::sqlite::{SqliteOptions, SqliteStore};
 use callrec_model::query::{ListQuery, RecordFilter, RecordOrder};
+use callrec_store::sqlite::{SqliteOptions, SqliteStore};
 use callrec_store::{Store, StoreError};
 
 /// The default store: a `callrec.db` file in the working directory.
@@ -143,6 +143,22 @@ pub fn describe(spec: &str) -> String {
     }
 }
 
+/// How many of a tenant's records match `filter` (all of them without one), counted without reading any.
+pub async fn count_records(
+    store: &dyn Store,
+    tenant: &str,
+    filter: Option<RecordFilter>,
+) -> Result<u64, StoreError> {
+    let query = ListQuery {
+        filter,
+        order: RecordOrder::default(),
+        after: None,
+        limit: 0,
+        count: true,
+    };
+    Ok(store.list_records(tenant, &query).await?.count.unwrap_or(0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,20 +209,4 @@ mod tests {
             .to_string();
         assert!(!err.contains("hunter2"), "{err}");
     }
-}
-
-/// How many of a tenant's records match `filter` (all of them without one), counted without reading any.
-pub async fn count_records(
-    store: &dyn Store,
-    tenant: &str,
-    filter: Option<RecordFilter>,
-) -> Result<u64, StoreError> {
-    let query = ListQuery {
-        filter,
-        order: RecordOrder::default(),
-        after: None,
-        limit: 0,
-        count: true,
-    };
-    Ok(store.list_records(tenant, &query).await?.count.unwrap_or(0))
 }
