@@ -24,7 +24,7 @@ use callrec_model::edm::Ticks;
 use callrec_model::logs::{LogCursor, LogKind, LogQuery, LogStart};
 use callrec_model::quality;
 use callrec_model::query::{CmpOp, ListQuery, RecordFilter, RecordOrder, TimeField};
-use callrec_store::{Store, StoreError};
+use callrec_store::{ParticipantRow, RecordRow, SessionRow, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -197,13 +197,12 @@ impl Output<'_> {
             }
             Format::Parquet => {
                 // Rows come in start order, so a day's rows are together; a day seen again gets a new part.
-                let mut start = 0;
-                while start < rows.len() {
-                    let day = rows[start].day;
-                    let end = rows[start..]
-                        .iter()
-                        .position(|r| r.day != day)
-                        .map_or(rows.len(), |n| start + n);
+                let mut rows = rows;
+                while let Some(first) = rows.first() {
+                    let day = first.day;
+                    let end = rows.iter().position(|r| r.day != day).unwrap_or(rows.len());
+                    let rest = rows.split_off(end);
+                    let day_rows = std::mem::replace(&mut rows, rest);
                     if self.open.get(&table).is_none_or(|(d, _, _)| *d != day) {
                         self.close(table)?;
                         let layout = Layout::of(table, self.personal_data);
@@ -223,8 +222,7 @@ impl Output<'_> {
                         self.open.insert(table, (day, encoder, layout));
                     }
                     let (_, encoder, layout) = self.open.get_mut(&table).expect("opened above");
-                    encoder.write(rows[start..end].to_vec(), &layout.keep, &layout.columns)?;
-                    start = end;
+                    encoder.write(day_rows, &layout.keep, &layout.columns)?;
                 }
                 Ok(())
             }
@@ -448,38 +446,49 @@ async fn read(
         };
         loop {
             let page = store.list_records(&request.tenant, &query).await?;
-            let mut rows = Rows::default();
-            for row in &page.items {
-                let Some(mut record) =
-                    crate::whole::whole_json(store, &request.tenant, row).await?
-                else {
-                    continue;
-                };
-                if !request.personal_data {
-                    crate::scrubbing::scrub_record_json(&mut record);
+            let mut fetched = Vec::with_capacity(page.items.len());
+            for row in page.items.iter() {
+                if let Some(children) = crate::whole::children(store, &request.tenant, row).await? {
+                    fetched.push((row.clone(), children));
                 }
-                if let Some(Value::String(m)) = record.get("lastModifiedDateTime")
-                    && let Ok(m) = callrec_model::edm::parse_date_time_offset(m)
-                {
-                    mark.last_modified = Some(mark.last_modified.map_or(m.0, |w| w.max(m.0)));
-                }
-                if request.format == Format::Ndjson {
-                    sink.line(Table::CallRecords, &Value::Object(record))?;
-                    *read.rows.entry(Table::CallRecords.name()).or_default() += 1;
-                } else {
-                    let q = quality::streams::record_quality(&record, quality::thresholds());
-                    tables::flatten_record(&record, &q, &record_tables, &mut rows);
-                }
-                read.records += 1;
-            }
-            for &table in &record_tables {
-                let rows = rows.take(table);
-                if request.format != Format::Ndjson {
-                    *read.rows.entry(table.name()).or_default() += rows.len() as u64;
-                }
-                sink.rows(table, rows)?;
             }
             seen += page.items.len() as u64;
+            // The JSON work (reassembly, scrubbing, quality, flattening) on both cores, in input order.
+            let half = fetched.len().div_ceil(2).max(1);
+            let mut halves = Vec::new();
+            while !fetched.is_empty() {
+                let rest = fetched.split_off(half.min(fetched.len()));
+                let part = std::mem::replace(&mut fetched, rest);
+                let (format, personal_data, tables) =
+                    (request.format, request.personal_data, record_tables.clone());
+                halves.push(tokio::task::spawn_blocking(move || {
+                    cut_records(part, format, personal_data, &tables)
+                }));
+            }
+            for half in halves {
+                let cut = half
+                    .await
+                    .map_err(|e| ExportError::Invalid(format!("an export task failed: {e}")))??;
+                if let Some(m) = cut.last_modified {
+                    mark.last_modified = Some(mark.last_modified.map_or(m, |w| w.max(m)));
+                }
+                read.records += cut.records;
+                for line in &cut.lines {
+                    sink.line(Table::CallRecords, line)?;
+                }
+                if request.format == Format::Ndjson {
+                    *read.rows.entry(Table::CallRecords.name()).or_default() +=
+                        cut.lines.len() as u64;
+                }
+                let mut rows = cut.rows;
+                for &table in &record_tables {
+                    let rows = rows.take(table);
+                    if request.format != Format::Ndjson {
+                        *read.rows.entry(table.name()).or_default() += rows.len() as u64;
+                    }
+                    sink.rows(table, rows)?;
+                }
+            }
             sink.page_read(seen).await?;
             match page.next {
                 Some(next) => query.after = Some(next),
@@ -548,6 +557,49 @@ async fn read(
         }
     }
     Ok(read)
+}
+
+/// What [`cut_records`] made of some records of a page.
+struct Cut {
+    records: u64,
+    /// The whole records, for the NDJSON archive.
+    lines: Vec<Value>,
+    rows: Rows,
+    last_modified: Option<i64>,
+}
+
+/// Reassembles stored records, scrubs them when asked, and cuts them into table rows (or archive lines).
+fn cut_records(
+    fetched: Vec<(RecordRow, (Vec<SessionRow>, Vec<ParticipantRow>))>,
+    format: Format,
+    personal_data: bool,
+    tables: &[Table],
+) -> Result<Cut, ExportError> {
+    let mut cut = Cut {
+        records: 0,
+        lines: Vec::new(),
+        rows: Rows::default(),
+        last_modified: None,
+    };
+    for (row, (sessions, participants)) in fetched {
+        let mut record = crate::whole::assemble(&row, &sessions, &participants)?;
+        if !personal_data {
+            crate::scrubbing::scrub_record_json(&mut record);
+        }
+        if let Some(Value::String(m)) = record.get("lastModifiedDateTime")
+            && let Ok(m) = callrec_model::edm::parse_date_time_offset(m)
+        {
+            cut.last_modified = Some(cut.last_modified.map_or(m.0, |w| w.max(m.0)));
+        }
+        if format == Format::Ndjson {
+            cut.lines.push(Value::Object(record));
+        } else {
+            let q = quality::streams::record_quality(&record, quality::thresholds());
+            tables::flatten_record(&record, &q, tables, &mut cut.rows);
+        }
+        cut.records += 1;
+    }
+    Ok(cut)
 }
 
 /// A log row as ingestion takes it back: its body with the `@odata.type` that names its kind (which
