@@ -7,6 +7,7 @@ mod cli_output;
 mod crash;
 mod demo;
 mod errors;
+mod export;
 mod faults;
 mod fidelity;
 mod identity;
