@@ -1,6 +1,6 @@
 #!/bin/sh
 # Export figures, in one run on one machine: ingestion of generated records (the baseline), each export
-# format of the same store (time, rows/s, MB/s, peak RSS, size against the NDJSON it came from), the
+# format of the same store (time, rows/s, MB/s of the NDJSON the records came from, peak RSS, size against the NDJSON it came from), the
 # NDJSON archive imported back, and the poor stream rate by subnet over the month computed by DuckDB on the
 # Parquet output beside `callrec report --by subnet` (when Python's duckdb module is there).
 #
@@ -47,7 +47,7 @@ for format in ndjson csv parquet; do
         --format "$format" --out "$work/out-$format"
     rows=$(awk '/^  [a-z_]+: [0-9]+ rows/ {n += $2} END {print n}' "$work/out")
     out_mb=$(mb "$work/out-$format")
-    echo "| export, $format | ${secs} s | $(rate "$records" "$secs") | $(rate "$rows" "$secs") ($rows rows) | $(awk -v m="$out_mb" -v s="$secs" 'BEGIN {printf "%.0f", m / s}') | ${rss} MB | $(ratio "$import_secs" "$secs")x | $out_mb MB | $(ratio "$out_mb" "$ndjson_mb") |"
+    echo "| export, $format | ${secs} s | $(rate "$records" "$secs") | $(rate "$rows" "$secs") ($rows rows) | $(awk -v m="$ndjson_mb" -v s="$secs" 'BEGIN {printf "%.0f", m / s}') | ${rss} MB | $(ratio "$import_secs" "$secs")x | $out_mb MB | $(ratio "$out_mb" "$ndjson_mb") |"
 done
 
 measure "$bin" import --store "sqlite:$work/b.db" --tenant "$tenant" "$work/out-ndjson/call_records.ndjson"
@@ -57,10 +57,10 @@ echo "media_streams alone: $(mb "$work/out-parquet/media_streams") MB of Parquet
 
 if python3 -c "import duckdb" 2>/dev/null; then
     echo
-    echo "Poor stream rate by subnet over the month (the receiving endpoint's subnet), top 5:"
+    echo "Poor stream rate by subnet over the month (the receiving endpoint's subnet, at least 20 classified streams), top 5:"
     echo
     measure "$bin" report --store "sqlite:$work/a.db" --tenant "$tenant" --by subnet \
-        --from 2025-01-01 --to 2025-02-01 --order worst --top 5 --format csv
+        --from 2025-01-01 --to 2025-02-01 --order worst --top 5 --min-streams 20 --format csv
     report_secs=$secs
     cp "$work/out" "$work/report.csv"
     cat >"$work/query.py" <<EOF
@@ -72,7 +72,7 @@ rows = duckdb.sql("""
            count(*) FILTER (WHERE verdict = 'good') AS good,
            round(poor / (poor + good), 4) AS poor_rate
     FROM read_parquet('$work/out-parquet/media_streams/*/*.parquet', hive_partitioning = true)
-    GROUP BY 1 HAVING poor + good > 0 ORDER BY poor_rate DESC, subnet LIMIT 5
+    GROUP BY 1 HAVING poor + good >= 20 ORDER BY poor_rate DESC, subnet LIMIT 5
 """).fetchall()
 elapsed = time.perf_counter() - started
 for r in rows:
@@ -82,7 +82,7 @@ EOF
     measure python3 "$work/query.py"
     duck_secs=$(tail -n 1 "$work/out")
     head -n -1 "$work/out"
-    awk -F, 'NR > 1 && NR <= 6 {print "    callrec report: " $0}' "$work/report.csv"
+    awk -F, 'NR > 1 && NR <= 6 {print "    callrec report: " $1 ": " $7 " poor, " $6 " good, poor rate " $9}' "$work/report.csv"
     echo
     echo "| query | time |"
     echo "| --- | --- |"

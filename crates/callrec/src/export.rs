@@ -24,7 +24,7 @@ use callrec_model::edm::Ticks;
 use callrec_model::logs::{LogCursor, LogKind, LogQuery, LogStart};
 use callrec_model::quality;
 use callrec_model::query::{CmpOp, ListQuery, RecordFilter, RecordOrder, TimeField};
-use callrec_store::{ParticipantRow, RecordRow, SessionRow, Store, StoreError};
+use callrec_store::{RecordRow, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -570,7 +570,7 @@ struct Cut {
 
 /// Reassembles stored records, scrubs them when asked, and cuts them into table rows (or archive lines).
 fn cut_records(
-    fetched: Vec<(RecordRow, (Vec<SessionRow>, Vec<ParticipantRow>))>,
+    fetched: Vec<(RecordRow, crate::whole::Children)>,
     format: Format,
     personal_data: bool,
     tables: &[Table],

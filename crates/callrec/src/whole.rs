@@ -28,13 +28,16 @@ pub async fn whole_json(
     assemble(row, &sessions, &participants).map(Some)
 }
 
+/// A record's sessions (with their segments) and participants, as stored.
+pub type Children = (Vec<SessionRow>, Vec<ParticipantRow>);
+
 /// The sessions (with their segments) and participants of a stored row, or `None` if it was deleted
 /// meanwhile: what [`assemble`] puts back together, read apart so that the JSON work can run elsewhere.
 pub async fn children(
     store: &dyn Store,
     tenant: &str,
     row: &RecordRow,
-) -> Result<Option<(Vec<SessionRow>, Vec<ParticipantRow>)>, StoreError> {
+) -> Result<Option<Children>, StoreError> {
     Ok(
         match (
             store.sessions(tenant, &row.id, ALL, true).await?,
