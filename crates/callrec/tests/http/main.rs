@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod batch;
+mod browser;
 mod cli_output;
 mod crash;
 mod demo;
@@ -21,3 +22,4 @@ mod retention;
 mod scrubbing;
 mod support;
 mod throttle;
+mod ui;
