@@ -350,7 +350,7 @@ async function fillParticipants(root) {
 function callsTable(rows, verdicts) {
   if (!rows.length) return el("p", { class: "muted", text: "No call matches." });
   return el("div", { class: "scroll" }, el("table", { id: "calls" },
-    el("thead", {}, el("tr", {}, ["Start (UTC)", "Duration", "Type", "Modalities", "Organizer", "Participants", "Quality", "Id"].map((h) => el("th", { text: h, class: h === "Duration" || h === "Participants" ? "num" : null })))),
+    el("thead", {}, el("tr", {}, ["Start (UTC)", "Duration", "Type", "Modalities", "Organizer", "Participants", "Quality", "Id"].map((h) => el("th", { text: h, class: h === "Duration" || h === "Participants" ? "num" : h === "Id" ? "narrow-hide" : null })))),
     el("tbody", {}, rows.map((r) => {
       const organizer = identityOf(r.organizer_v2) || identityOf({ identity: r.organizer });
       return el("tr", { "data-id": r.id },
@@ -361,7 +361,7 @@ function callsTable(rows, verdicts) {
         el("td", { text: organizer ? organizer.name : "" }),
         el("td", { class: "num participants", "data-id": r.id, text: "…" }),
         el("td", {}, badge(verdicts.get(r.id) || "unclassified")),
-        el("td", { class: "muted", text: r.id }));
+        el("td", { class: "muted narrow-hide", text: r.id }));
     }))));
 }
 
@@ -423,7 +423,7 @@ async function callView(p, parts) {
   const select = (s, g) => {
     for (const e of main.querySelectorAll(".sess.sel, tr.sel")) e.classList.remove("sel");
     for (const e of main.querySelectorAll(`[data-session="${CSS.escape(s.id)}"]`)) e.classList.add("sel");
-    detail.replaceChildren(...sessionDetail(s, g, t, select));
+    detail.replaceChildren(...sessionDetail(s, g, t, select).filter(Boolean));
   };
 
   const json = new Blob([JSON.stringify(record, null, 2)], { type: "application/json" });
@@ -752,7 +752,8 @@ async function logsView(p) {
   const results = el("div", {});
   const load = async (link, n) => {
     const page = await api(link);
-    results.replaceChildren(logTable(page.value, kind, true), el("div", { class: "pager" },
+    // A direct-routing row's correlationId is its call record's id; a PSTN row names no record.
+    results.replaceChildren(logTable(page.value, kind, kind === "directRouting"), el("div", { class: "pager" },
       el("span", { class: "muted", text: `page ${n}, ${page.value.length} rows` }),
       el("button", { type: "button", disabled: !page["@odata.nextLink"], onclick: () => load(page["@odata.nextLink"], n + 1), text: "Next →" })));
   };
@@ -784,11 +785,15 @@ function parseMetrics(text) {
   return out;
 }
 
+const RECORDS_COUNT = "/v1.0/communications/callRecords?$count=true&$top=1&$select=id";
+
 async function operationsView() {
   const settle = (p) => p.then((v) => ({ v }), (e) => ({ e }));
-  const [subs, metrics, t, buildings, health] = await Promise.all([
+  const count = (filter) => api(RECORDS_COUNT + (filter ? "&$filter=" + encodeURIComponent(filter) : "")).then((r) => r["@odata.count"]);
+  const [subs, metrics, t, buildings, health, counts] = await Promise.all([
     settle(api("/v1.0/subscriptions")), settle(api("/metrics", { accept: "text/plain" })), settle(thresholds()),
-    settle(api("/callrec/buildings")), settle(api("/healthz", { accept: "text/plain" }))]);
+    settle(api("/callrec/buildings")), settle(api("/healthz", { accept: "text/plain" })),
+    settle(Promise.all(["", "quality eq 'poor'", "quality eq 'good'", "quality eq 'unclassified'"].map(count)))]);
   const problem = (r) => el("p", { class: "muted", text: r.e.message });
   const subsTable = subs.e ? problem(subs) : subs.v.value.length ? el("div", { class: "scroll" }, el("table", { id: "subscriptions" },
     el("thead", {}, el("tr", {}, ["Id", "Resource", "Changes", "Notification URL", "Expires", "Lifecycle URL"].map((h) => el("th", { text: h })))),
@@ -803,6 +808,8 @@ async function operationsView() {
     el("p", {}, "Server: ", health.e ? el("span", { class: "v-poor", text: health.e.message }) : el("span", { class: "v-good", text: health.v.trim() }),
       buildings.e ? "" : ` · building map: ${buildings.v.value.length} networks`),
     el("div", { class: "cols" },
+      el("section", { class: "panel" }, el("h2", { text: "This tenant's call records" }), counts.e ? problem(counts) : el("table", { id: "tenant-counts" }, el("tbody", {},
+        [["records", 0], ["with a poor stream", 1], ["good", 2], ["unclassified", 3]].map(([label, i]) => el("tr", {}, el("td", { text: label }), el("td", { class: "num", text: counts.v[i] })))))),
       el("section", { class: "panel" }, el("h2", { text: "Store (every tenant, from /metrics)" }), metricsTable),
       el("section", { class: "panel" }, el("h2", { text: "Quality thresholds in force" }), thresholdTable)),
     el("h2", { text: "Subscriptions" }), subsTable,
