@@ -23,3 +23,4 @@ mod scrubbing;
 mod support;
 mod throttle;
 mod ui;
+mod ui_data;
