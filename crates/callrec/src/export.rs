@@ -12,6 +12,7 @@
 
 pub mod columns;
 pub mod encode;
+pub mod stream;
 pub mod tables;
 
 use std::collections::{BTreeMap, HashMap};
@@ -23,7 +24,7 @@ use callrec_model::edm::Ticks;
 use callrec_model::logs::{LogCursor, LogKind, LogQuery, LogStart};
 use callrec_model::quality;
 use callrec_model::query::{CmpOp, ListQuery, RecordFilter, RecordOrder, TimeField};
-use callrec_store::{Store, StoreError};
+use callrec_store::{RecordRow, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -88,6 +89,9 @@ pub enum ExportError {
     Encode(#[from] EncodeError),
     #[error("{0}")]
     Invalid(String),
+    /// The client of an export over HTTP stopped reading.
+    #[error("the client closed the connection")]
+    Gone,
 }
 
 impl From<std::io::Error> for ExportError {
@@ -139,6 +143,7 @@ struct Output<'a> {
     parts: HashMap<(Table, Ticks), u32>,
     ndjson: HashMap<Table, BufWriter<File>>,
     summary: ExportSummary,
+    progress: &'a (dyn Fn(u64) + Sync),
 }
 
 impl Output<'_> {
@@ -181,7 +186,6 @@ impl Output<'_> {
     }
 
     fn write_rows(&mut self, table: Table, rows: Vec<Row>) -> Result<(), ExportError> {
-        *self.summary.rows.entry(table.name()).or_default() += rows.len() as u64;
         match self.format {
             Format::Ndjson => Ok(()),
             Format::Csv => {
@@ -193,13 +197,12 @@ impl Output<'_> {
             }
             Format::Parquet => {
                 // Rows come in start order, so a day's rows are together; a day seen again gets a new part.
-                let mut start = 0;
-                while start < rows.len() {
-                    let day = rows[start].day;
-                    let end = rows[start..]
-                        .iter()
-                        .position(|r| r.day != day)
-                        .map_or(rows.len(), |n| start + n);
+                let mut rows = rows;
+                while let Some(first) = rows.first() {
+                    let day = first.day;
+                    let end = rows.iter().position(|r| r.day != day).unwrap_or(rows.len());
+                    let rest = rows.split_off(end);
+                    let day_rows = std::mem::replace(&mut rows, rest);
                     if self.open.get(&table).is_none_or(|(d, _, _)| *d != day) {
                         self.close(table)?;
                         let layout = Layout::of(table, self.personal_data);
@@ -219,8 +222,7 @@ impl Output<'_> {
                         self.open.insert(table, (day, encoder, layout));
                     }
                     let (_, encoder, layout) = self.open.get_mut(&table).expect("opened above");
-                    encoder.write(rows[start..end].to_vec(), &layout.keep, &layout.columns)?;
-                    start = end;
+                    encoder.write(day_rows, &layout.keep, &layout.columns)?;
                 }
                 Ok(())
             }
@@ -256,6 +258,21 @@ impl Output<'_> {
     }
 }
 
+impl Sink for Output<'_> {
+    fn rows(&mut self, table: Table, rows: Vec<Row>) -> Result<(), ExportError> {
+        self.write_rows(table, rows)
+    }
+
+    fn line(&mut self, table: Table, value: &Value) -> Result<(), ExportError> {
+        self.write_line(table, value)
+    }
+
+    async fn page_read(&mut self, seen: u64) -> Result<(), ExportError> {
+        (self.progress)(seen);
+        Ok(())
+    }
+}
+
 fn folder_bytes(dir: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
@@ -270,21 +287,18 @@ fn folder_bytes(dir: &Path) -> u64 {
         .sum()
 }
 
+/// A day (`2025-01-31`, midnight UTC) or an instant (`2025-01-31T08:00:00Z`), as an export's range ends.
+pub fn parse_instant(s: &str) -> Result<Ticks, String> {
+    callrec_model::edm::parse_date_time_offset(s)
+        .or_else(|_| callrec_model::edm::parse_date(s))
+        .map_err(|_| {
+            format!("'{s}' is not a date (2025-01-31) or an instant (2025-01-31T08:00:00Z)")
+        })
+}
+
 /// The number of records an export of this request reads, for a progress bar.
 pub async fn count_records(store: &dyn Store, request: &ExportRequest) -> Result<u64, StoreError> {
-    let page = store
-        .list_records(
-            &request.tenant,
-            &ListQuery {
-                filter: Some(range_filter(request, None)),
-                order: RecordOrder::default(),
-                after: None,
-                limit: 0,
-                count: true,
-            },
-        )
-        .await?;
-    Ok(page.count.unwrap_or(0))
+    crate::storage::count_records(store, &request.tenant, Some(range_filter(request, None))).await
 }
 
 fn range_filter(request: &ExportRequest, modified_after: Option<i64>) -> RecordFilter {
@@ -376,10 +390,48 @@ pub async fn export_to_dir(
         parts: HashMap::new(),
         ndjson: HashMap::new(),
         summary: ExportSummary::default(),
+        progress,
     };
     out.start(&request.tables)?;
-    let mut seen = 0u64;
+    let read = read(store, request, &mut mark, &mut out).await?;
+    let mut summary = out.finish()?;
+    summary.records = read.records;
+    summary.log_rows = read.log_rows;
+    summary.rows = read.rows;
+    if request.since_last {
+        let text = serde_json::to_vec_pretty(&mark).map_err(std::io::Error::from)?;
+        std::fs::write(&mark_path, text)?;
+    }
+    Ok(summary)
+}
 
+/// Where an export's rows go: the files of a folder ([`Output`]) or one HTTP body ([`stream`]).
+trait Sink {
+    /// Rows of a tabular table (Parquet, CSV).
+    fn rows(&mut self, table: Table, rows: Vec<Row>) -> Result<(), ExportError>;
+    /// A whole record or log row, for the NDJSON archive.
+    fn line(&mut self, table: Table, value: &Value) -> Result<(), ExportError>;
+    /// After each page, with the number of records and log rows read so far.
+    async fn page_read(&mut self, seen: u64) -> Result<(), ExportError>;
+}
+
+/// What [`read`] passed to its sink.
+#[derive(Default)]
+struct Read {
+    records: u64,
+    log_rows: u64,
+    rows: BTreeMap<&'static str, u64>,
+}
+
+/// Reads what `request` asks for, one page at a time, into `sink`; moves the watermark past it.
+async fn read(
+    store: &dyn Store,
+    request: &ExportRequest,
+    mark: &mut Watermark,
+    sink: &mut impl Sink,
+) -> Result<Read, ExportError> {
+    let mut read = Read::default();
+    let mut seen = 0u64;
     let record_tables: Vec<Table> = RECORD_TABLES
         .into_iter()
         .filter(|t| request.tables.contains(t))
@@ -394,38 +446,50 @@ pub async fn export_to_dir(
         };
         loop {
             let page = store.list_records(&request.tenant, &query).await?;
-            let mut rows = Rows::default();
-            for row in &page.items {
-                let Some(mut record) =
-                    crate::whole::whole_json(store, &request.tenant, row).await?
-                else {
-                    continue;
-                };
-                if !request.personal_data {
-                    crate::scrubbing::scrub_record_json(&mut record);
+            let mut fetched = Vec::with_capacity(page.items.len());
+            for row in page.items.iter() {
+                if let Some(children) = crate::whole::children(store, &request.tenant, row).await? {
+                    fetched.push((row.clone(), children));
                 }
-                if let Some(Value::String(m)) = record.get("lastModifiedDateTime")
-                    && let Ok(m) = callrec_model::edm::parse_date_time_offset(m)
-                {
-                    mark.last_modified = Some(mark.last_modified.map_or(m.0, |w| w.max(m.0)));
-                }
-                if request.format == Format::Ndjson {
-                    out.write_line(Table::CallRecords, &Value::Object(record))?;
-                    *out.summary
-                        .rows
-                        .entry(Table::CallRecords.name())
-                        .or_default() += 1;
-                } else {
-                    let q = quality::streams::record_quality(&record, quality::thresholds());
-                    tables::flatten_record(&record, &q, &record_tables, &mut rows);
-                }
-                out.summary.records += 1;
-            }
-            for &table in &record_tables {
-                out.write_rows(table, rows.take(table))?;
             }
             seen += page.items.len() as u64;
-            progress(seen);
+            // The JSON work (reassembly, scrubbing, quality, flattening) on both cores, in input order.
+            let half = fetched.len().div_ceil(2).max(1);
+            let mut halves = Vec::new();
+            while !fetched.is_empty() {
+                let rest = fetched.split_off(half.min(fetched.len()));
+                let part = std::mem::replace(&mut fetched, rest);
+                let (format, personal_data, tables) =
+                    (request.format, request.personal_data, record_tables.clone());
+                halves.push(tokio::task::spawn_blocking(move || {
+                    cut_records(part, format, personal_data, &tables)
+                }));
+            }
+            for half in halves {
+                let cut = half
+                    .await
+                    .map_err(|e| ExportError::Invalid(format!("an export task failed: {e}")))??;
+                if let Some(m) = cut.last_modified {
+                    mark.last_modified = Some(mark.last_modified.map_or(m, |w| w.max(m)));
+                }
+                read.records += cut.records;
+                for line in &cut.lines {
+                    sink.line(Table::CallRecords, line)?;
+                }
+                if request.format == Format::Ndjson {
+                    *read.rows.entry(Table::CallRecords.name()).or_default() +=
+                        cut.lines.len() as u64;
+                }
+                let mut rows = cut.rows;
+                for &table in &record_tables {
+                    let rows = rows.take(table);
+                    if request.format != Format::Ndjson {
+                        *read.rows.entry(table.name()).or_default() += rows.len() as u64;
+                    }
+                    sink.rows(table, rows)?;
+                }
+            }
+            sink.page_read(seen).await?;
             match page.next {
                 Some(next) => query.after = Some(next),
                 None => break,
@@ -468,16 +532,22 @@ pub async fn export_to_dir(
                     callrec_model::scrub::scrub_log_row(&mut body);
                 }
                 if request.format == Format::Ndjson {
-                    out.write_line(table, &archive_row(kind, body))?;
-                    *out.summary.rows.entry(table.name()).or_default() += 1;
+                    sink.line(table, &archive_row(kind, body))?;
                 } else {
                     tables::flatten_log_row(table, kind, &body, &mut rows);
                 }
             }
-            out.write_rows(table, rows.take(table))?;
-            out.summary.log_rows += page.rows.len() as u64;
+            let rows = rows.take(table);
+            let written = if request.format == Format::Ndjson {
+                page.rows.len()
+            } else {
+                rows.len()
+            };
+            *read.rows.entry(table.name()).or_default() += written as u64;
+            sink.rows(table, rows)?;
+            read.log_rows += page.rows.len() as u64;
             seen += page.rows.len() as u64;
-            progress(seen);
+            sink.page_read(seen).await?;
             mark.logs
                 .insert(kind.flag().to_owned(), (last.time.0, last.seq));
             if !page.more {
@@ -486,13 +556,50 @@ pub async fn export_to_dir(
             query.start = LogStart::After(last);
         }
     }
+    Ok(read)
+}
 
-    let summary = out.finish()?;
-    if request.since_last {
-        let text = serde_json::to_vec_pretty(&mark).map_err(std::io::Error::from)?;
-        std::fs::write(&mark_path, text)?;
+/// What [`cut_records`] made of some records of a page.
+struct Cut {
+    records: u64,
+    /// The whole records, for the NDJSON archive.
+    lines: Vec<Value>,
+    rows: Rows,
+    last_modified: Option<i64>,
+}
+
+/// Reassembles stored records, scrubs them when asked, and cuts them into table rows (or archive lines).
+fn cut_records(
+    fetched: Vec<(RecordRow, crate::whole::Children)>,
+    format: Format,
+    personal_data: bool,
+    tables: &[Table],
+) -> Result<Cut, ExportError> {
+    let mut cut = Cut {
+        records: 0,
+        lines: Vec::new(),
+        rows: Rows::default(),
+        last_modified: None,
+    };
+    for (row, (sessions, participants)) in fetched {
+        let mut record = crate::whole::assemble(&row, &sessions, &participants)?;
+        if !personal_data {
+            crate::scrubbing::scrub_record_json(&mut record);
+        }
+        if let Some(Value::String(m)) = record.get("lastModifiedDateTime")
+            && let Ok(m) = callrec_model::edm::parse_date_time_offset(m)
+        {
+            cut.last_modified = Some(cut.last_modified.map_or(m.0, |w| w.max(m.0)));
+        }
+        if format == Format::Ndjson {
+            cut.lines.push(Value::Object(record));
+        } else {
+            let q = quality::streams::record_quality(&record, quality::thresholds());
+            tables::flatten_record(&record, &q, tables, &mut cut.rows);
+        }
+        cut.records += 1;
     }
-    Ok(summary)
+    Ok(cut)
 }
 
 /// A log row as ingestion takes it back: its body with the `@odata.type` that names its kind (which

@@ -13,6 +13,7 @@ pub(crate) mod body;
 pub(crate) mod call_records;
 pub(crate) mod envelope;
 pub mod error;
+mod export;
 pub(crate) mod extract;
 pub(crate) mod faults;
 mod function_methods;

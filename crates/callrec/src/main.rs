@@ -4,6 +4,11 @@
 use callrec::cli;
 use clap::Parser;
 
+/// mimalloc rather than glibc's malloc: the export and the server allocate on one thread and free on
+/// another, which glibc's per-thread arenas turn into resident memory that is never given back.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
     cli::init_logging(args.verbose, args.log_format);

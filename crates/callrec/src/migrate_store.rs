@@ -105,22 +105,6 @@ async fn read_whole(
         .map(prepare))
 }
 
-async fn count(store: &dyn Store, tenant: &str) -> anyhow::Result<u64> {
-    let page = store
-        .list_records(
-            tenant,
-            &ListQuery {
-                filter: None,
-                order: RecordOrder::default(),
-                after: None,
-                limit: 0,
-                count: true,
-            },
-        )
-        .await?;
-    Ok(page.count.unwrap_or(0))
-}
-
 /// Copies one tenant's records, log rows, building map and live subscriptions from `from` to `to`.
 pub async fn copy_tenant(
     from: &dyn Store,
@@ -227,12 +211,12 @@ pub async fn migrate_store(args: MigrateStoreArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut failed = false;
     for tenant in &args.tenants {
-        let total = count(&*from, tenant).await?;
+        let total = crate::storage::count_records(&*from, tenant, None).await?;
         let bar = progress(total);
         bar.set_message(tenant.clone());
         let summary = copy_tenant(&*from, &*to, tenant, args.batch, &bar).await?;
         bar.finish_and_clear();
-        let copied = count(&*to, tenant).await?;
+        let copied = crate::storage::count_records(&*to, tenant, None).await?;
         println!(
             "tenant {tenant}: {} records read, {} written ({} already there), {} log rows, {} buildings, \
              {} subscriptions; the target holds {copied} records, the source {total}",

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, anyhow, bail};
+use callrec_model::query::{ListQuery, RecordFilter, RecordOrder};
 use callrec_store::sqlite::{SqliteOptions, SqliteStore};
 use callrec_store::{Store, StoreError};
 
@@ -140,6 +141,22 @@ pub fn describe(spec: &str) -> String {
         }
         None => spec.to_owned(),
     }
+}
+
+/// How many of a tenant's records match `filter` (all of them without one), counted without reading any.
+pub async fn count_records(
+    store: &dyn Store,
+    tenant: &str,
+    filter: Option<RecordFilter>,
+) -> Result<u64, StoreError> {
+    let query = ListQuery {
+        filter,
+        order: RecordOrder::default(),
+        after: None,
+        limit: 0,
+        count: true,
+    };
+    Ok(store.list_records(tenant, &query).await?.count.unwrap_or(0))
 }
 
 #[cfg(test)]

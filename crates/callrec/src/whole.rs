@@ -22,13 +22,31 @@ pub async fn whole_json(
     tenant: &str,
     row: &RecordRow,
 ) -> Result<Option<Map<String, Value>>, StoreError> {
-    let (Some(sessions), Some(participants)) = (
-        store.sessions(tenant, &row.id, ALL, true).await?,
-        store.participants(tenant, &row.id, ALL).await?,
-    ) else {
+    let Some((sessions, participants)) = children(store, tenant, row).await? else {
         return Ok(None);
     };
     assemble(row, &sessions, &participants).map(Some)
+}
+
+/// A record's sessions (with their segments) and participants, as stored.
+pub type Children = (Vec<SessionRow>, Vec<ParticipantRow>);
+
+/// The sessions (with their segments) and participants of a stored row, or `None` if it was deleted
+/// meanwhile: what [`assemble`] puts back together, read apart so that the JSON work can run elsewhere.
+pub async fn children(
+    store: &dyn Store,
+    tenant: &str,
+    row: &RecordRow,
+) -> Result<Option<Children>, StoreError> {
+    Ok(
+        match (
+            store.sessions(tenant, &row.id, ALL, true).await?,
+            store.participants(tenant, &row.id, ALL).await?,
+        ) {
+            (Some(sessions), Some(participants)) => Some((sessions, participants)),
+            _ => None,
+        },
+    )
 }
 
 /// A record read with all its children ([`Store::record_with_children`]), reassembled.
@@ -40,7 +58,7 @@ pub fn assemble_found(found: &RecordWithChildren) -> Result<Map<String, Value>, 
 pub const WHOLE: (Option<(Slice, bool)>, Option<Slice>) = (Some((ALL, true)), Some(ALL));
 
 /// Puts the organizer, the sessions (with their segments) and the participants back into a record's head.
-fn assemble(
+pub fn assemble(
     row: &RecordRow,
     sessions: &[SessionRow],
     participants: &[ParticipantRow],

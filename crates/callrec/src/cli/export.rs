@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use callrec_model::edm::{self, Ticks};
+use callrec_model::edm::Ticks;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::export::tables::Table;
@@ -46,11 +46,7 @@ pub struct ExportArgs {
 }
 
 fn instant(s: &str) -> Result<Ticks, String> {
-    edm::parse_date_time_offset(s)
-        .or_else(|_| edm::parse_date(s))
-        .map_err(|_| {
-            format!("'{s}' is not a date (2025-01-31) or an instant (2025-01-31T08:00:00Z)")
-        })
+    export::parse_instant(s)
 }
 
 fn format(s: &str) -> Result<Format, String> {

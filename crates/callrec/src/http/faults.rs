@@ -78,7 +78,7 @@ pub async fn put_settings(
     let settings = FaultSettings::from_json(&body)
         .map_err(|e| ApiError::invalid_body(format!("The fault settings cannot be read: {e}")))?;
     settings.validate().map_err(ApiError::invalid_body)?;
-    tracing::warn!(?settings, "fault injection settings changed");
+    tracing::warn!("fault injection settings changed: {settings}");
     faults.set(settings.clone());
     Ok(Json(settings))
 }

@@ -761,6 +761,31 @@ pub const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         scope: Scope::Root,
+        path: "/callrec/export/{table}",
+        method: Method::Get,
+        name: "exportTable",
+        tag: "export",
+        summary: "Export one table of the caller's tenant",
+        description: "One table of the star schema `callrec export` writes (call_records, participants, sessions, \
+            segments, media_streams, pstn_calls, direct_routing_calls, sms_log, pstn_blocked_users) for records that \
+            started (and log rows) in `from` (inclusive) to `to` (exclusive), each a date or an instant, streamed as \
+            `format` `csv` (the default), `parquet` (one file, zstd) or `ndjson` (the archive `POST /callrec/import` \
+            takes back; call_records and the log tables only). `personalData=false` scrubs personal data and leaves \
+            the personal columns out. Needs the permission to read what the table holds. See docs/export.md.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The table's rows, streamed.",
+            media: &[
+                "text/csv",
+                "application/vnd.apache.parquet",
+                "application/x-ndjson",
+            ],
+        },
+        errors: &[400],
+    },
+    Endpoint {
+        scope: Scope::Root,
         path: "/callrec/reports/quality",
         method: Method::Get,
         name: "getQualityReport",
@@ -969,6 +994,8 @@ fn build() -> Value {
             { "name": "logs", "description": "Graph's PSTN, direct routing and SMS log functions." },
             { "name": "ingestion", "description": "callrec's write endpoints: Graph itself is read-only." },
             { "name": "batch", "description": "Graph's JSON batching: up to 20 requests in one, each answered on its own." },
+            { "name": "quality", "description": "Call quality reports as CQD makes them, and the building map they use." },
+            { "name": "export", "description": "The tenant's data as tables for BI tools, or the NDJSON archive." },
             { "name": "faults", "description": "Errors, latency and late records injected on purpose, to test clients against Graph's bad days." },
             { "name": "service", "description": "Documents that describe the API, and liveness." },
             { "name": "ui", "description": "The web UI's page and files." },

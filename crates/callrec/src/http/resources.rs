@@ -33,10 +33,12 @@ pub(crate) fn resource_of(method: &Method, path: &str) -> Resource {
     }
     let reading = *method == Method::GET || *method == Method::HEAD;
     if let Some(own) = path.strip_prefix("/callrec/") {
+        let export = own.strip_prefix("export/");
         let log_read = own.starts_with("logs/")
-            || (own.starts_with("callRecords/") && own.ends_with("/directRoutingCalls"));
-        // Quality reports and the building map are reads of the tenant's call records.
-        let record_read = own.starts_with("reports/") || own == "buildings";
+            || (own.starts_with("callRecords/") && own.ends_with("/directRoutingCalls"))
+            || export.is_some_and(is_log_table);
+        // Quality reports, the building map and exports of records are reads of the call records.
+        let record_read = own.starts_with("reports/") || own == "buildings" || export.is_some();
         return if reading && log_read {
             Resource::LogRow
         } else if reading && record_read {
@@ -83,6 +85,11 @@ pub(crate) fn resource_of(method: &Method, path: &str) -> Resource {
     Resource::Record {
         id: decoded.into_owned(),
     }
+}
+
+/// The export tables that hold log rows, which the log permission opens.
+fn is_log_table(table: &str) -> bool {
+    crate::export::tables::Table::parse(table).is_some_and(|t| t.log_kind().is_some())
 }
 
 /// `getPstnCalls(fromDateTime=...,toDateTime=...)`, also with the `microsoft.graph.callRecords.` prefix.

@@ -13,7 +13,7 @@ use super::batch::{self, Batcher};
 use super::error::{ApiError, codes};
 use super::request_body::BodyLimits;
 use super::state::{ApiVersion, AppState};
-use super::{call_records, envelope, logs, metadata, records, reports, subscriptions, ui};
+use super::{call_records, envelope, export, logs, metadata, records, reports, subscriptions, ui};
 use crate::faults::Faults;
 use crate::metrics::Metrics;
 use crate::throttle::Throttle;
@@ -133,6 +133,7 @@ fn graph(state: AppState) -> Router {
             "/callrec/callRecords/{id}/directRoutingCalls",
             get(logs::linked_rows),
         )
+        .route("/callrec/export/{table}", get(export::export_table))
         .route("/callrec/reports/quality", get(reports::quality_report))
         .route(
             "/callrec/reports/quality/thresholds",

@@ -8,6 +8,7 @@ mod cli_output;
 mod crash;
 mod demo;
 mod errors;
+mod export;
 mod faults;
 mod fidelity;
 mod logs;
