@@ -33,6 +33,7 @@ mod serve;
 mod state;
 pub(crate) mod subscriptions;
 pub(crate) mod throttle;
+mod ui;
 pub mod webhook_listen;
 pub(crate) mod wire;
 

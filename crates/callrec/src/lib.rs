@@ -5,7 +5,8 @@
 
 pub mod auth;
 pub mod cli;
-pub(crate) mod demo;
+// Public for `examples/ui_screenshots.rs`, which fills its store as `serve --demo` does.
+pub mod demo;
 pub mod export;
 pub mod faults;
 pub mod generate;

@@ -901,6 +901,39 @@ pub const ENDPOINTS: &[Endpoint] = &[
         reply: Reply::Health,
         errors: &[],
     },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/",
+        method: Method::Get,
+        name: "getUi",
+        tag: "ui",
+        summary: "The web UI",
+        description: "The page of the web UI (calls, one call, quality, logs, operations). It reads this API \
+            with the token pasted into it; the page and its assets need none.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The page.",
+            media: &["text/html"],
+        },
+        errors: &[],
+    },
+    Endpoint {
+        scope: Scope::Root,
+        path: "/ui/{file}",
+        method: Method::Get,
+        name: "getUiFile",
+        tag: "ui",
+        summary: "A script or style sheet of the web UI",
+        description: "`app.js` or `app.css`, compiled into the binary.",
+        options: &[],
+        body: RequestBody::None,
+        reply: Reply::Document {
+            description: "The file.",
+            media: &["text/javascript", "text/css"],
+        },
+        errors: &[404],
+    },
 ];
 
 /// The versions versioned routes are served under, with the `operationId` prefix of each.
@@ -965,6 +998,7 @@ fn build() -> Value {
             { "name": "export", "description": "The tenant's data as tables for BI tools, or the NDJSON archive." },
             { "name": "faults", "description": "Errors, latency and late records injected on purpose, to test clients against Graph's bad days." },
             { "name": "service", "description": "Documents that describe the API, and liveness." },
+            { "name": "ui", "description": "The web UI's page and files." },
         ],
         "paths": paths,
         "components": components(),
@@ -1126,6 +1160,11 @@ fn path_parameters(path: &str) -> Vec<Value> {
                     "The id of the participant.",
                     "821809f5-0000-0000-0000-3b5136c0e777",
                     None,
+                ),
+                "file" => (
+                    "The name of a file of the web UI.",
+                    "app.js",
+                    Some(json!({ "type": "string", "minLength": 1 })),
                 ),
                 _ => ("A key.", "x", None),
             };

@@ -24,6 +24,10 @@ pub(crate) fn resource_of(method: &Method, path: &str) -> Resource {
     if path == "/healthz" || path == "/openapi.json" || path == "/metrics" {
         return Resource::Public;
     }
+    // The web UI's page and assets hold no data; the page reads the API with the caller's token.
+    if path == "/" || path.starts_with("/ui/") {
+        return Resource::Public;
+    }
     if path.starts_with("/callrec/faults") {
         return Resource::Admin;
     }
@@ -110,6 +114,8 @@ mod tests {
         check(Method::GET, "/v1.0/$metadata", Resource::Public);
         check(Method::GET, "/beta/%24metadata", Resource::Public);
         check(Method::GET, "/openapi.json", Resource::Public);
+        check(Method::GET, "/", Resource::Public);
+        check(Method::GET, "/ui/app.js", Resource::Public);
         check(
             Method::GET,
             "/v1.0/communications/callRecords",

@@ -13,7 +13,7 @@ use super::batch::{self, Batcher};
 use super::error::{ApiError, codes};
 use super::request_body::BodyLimits;
 use super::state::{ApiVersion, AppState};
-use super::{call_records, envelope, export, logs, metadata, records, reports, subscriptions};
+use super::{call_records, envelope, export, logs, metadata, records, reports, subscriptions, ui};
 use crate::faults::Faults;
 use crate::metrics::Metrics;
 use crate::throttle::Throttle;
@@ -158,6 +158,8 @@ fn graph(state: AppState) -> Router {
         )
         .route("/openapi.json", get(metadata::openapi))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/", get(ui::page))
+        .route("/ui/{file}", get(ui::file))
         .fallback(unknown_resource)
         .with_state(state)
         .layer(from_fn_with_state(body_limits, super::request_body::admit))

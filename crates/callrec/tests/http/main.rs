@@ -3,6 +3,7 @@
 mod auth;
 mod bad_input;
 mod batch;
+mod browser;
 mod cli_output;
 mod crash;
 mod demo;
@@ -24,3 +25,5 @@ mod scrubbing;
 mod support;
 mod throttle;
 mod tls;
+mod ui;
+mod ui_data;
