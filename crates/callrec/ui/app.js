@@ -45,6 +45,12 @@ function append(e, children) {
   }
 }
 
+/** Replaces a node's children, leaving out the null, undefined and false that optional parts give. */
+function fill(e, ...children) {
+  e.replaceChildren();
+  append(e, children);
+}
+
 function quote(s) {
   return "'" + String(s).replace(/'/g, "''") + "'";
 }
@@ -313,7 +319,7 @@ async function callsView(p) {
     const page = await api(url, { pageSize: PAGE });
     const verdicts = await verdictsOf(page.value.map((r) => r.id));
     current = url;
-    results.replaceChildren(callsTable(page.value, verdicts), pager(page));
+    fill(results, callsTable(page.value, verdicts), pager(page));
     fillParticipants(results);
   };
   const move = (url) => {
@@ -534,7 +540,7 @@ function sessionsTable(sessions, verdicts, select) {
   const wrap = el("div", {});
   const show = (from) => {
     const list = sessions.slice(from, from + SESSION_ROWS);
-    wrap.replaceChildren(
+    fill(wrap,
       el("div", { class: "scroll" }, el("table", { id: "sessions" },
         el("thead", {}, el("tr", {}, ["Start", "Duration", "Participant", "Modalities", "Segments", "Failure", "Quality", ""].map((x) => el("th", { text: x })))),
         el("tbody", {}, list.map((s) => el("tr", { "data-session": s.id },

@@ -207,6 +207,9 @@ fn a_quality_bar_opens_its_calls_and_a_call_shows_why_it_was_poor() {
             "{verdicts}"
         );
         assert!(b.text("#detail").await.contains("Bob Baker"));
+        // Optional parts that are absent (a pager for a few sessions) leave nothing, not "null".
+        let page = b.text("main").await;
+        assert!(!page.lines().any(|l| l.trim() == "null"), "{page}");
 
         // A breakdown row opens the calls behind it too.
         b.open(&format!("{base}/#/quality?days=7&by=user&min=1"), "quality")
