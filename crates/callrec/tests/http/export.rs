@@ -331,12 +331,7 @@ fn a_token_exports_its_own_tenant_with_the_tables_permission() {
 
 /// Runs the real binary; panics with its standard error when it fails.
 fn callrec(args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(args)
-        .env_remove("CALLREC_STORE")
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run callrec");
+    let out = crate::support::run_callrec(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "callrec {args:?}: {stderr}");
     String::from_utf8(out.stdout).unwrap()
@@ -421,25 +416,22 @@ fn since_last_exports_only_what_is_new_into_new_files() {
     assert!(ids("call_records.run-1.csv").is_disjoint(&ids("call_records.run-3.csv")));
 
     // The watermark belongs to its tenant: another tenant's export into the folder is refused.
-    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args([
-            "export",
-            "--store",
-            &store,
-            "--tenant",
-            "another",
-            "--from",
-            "2025-01-01",
-            "--to",
-            "2025-02-01",
-            "--format",
-            "csv",
-            "--out",
-            out,
-            "--since-last",
-        ])
-        .output()
-        .unwrap();
+    let refused = crate::support::run_callrec(&[
+        "export",
+        "--store",
+        &store,
+        "--tenant",
+        "another",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-02-01",
+        "--format",
+        "csv",
+        "--out",
+        out,
+        "--since-last",
+    ]);
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("holds an export of tenant"), "{stderr}");

@@ -489,11 +489,7 @@ fn a_certificate_credential_signs_in_with_a_client_assertion() {
 }
 
 fn callrec(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run callrec")
+    crate::support::run_callrec(args)
 }
 
 #[test]

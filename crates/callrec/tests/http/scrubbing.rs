@@ -357,12 +357,7 @@ fn the_background_pass_scrubs_log_rows_and_the_dial_out_report_loses_names() {
 }
 
 fn callrec(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("CALLREC_STORE")
-        .output()
-        .expect("run callrec")
+    crate::support::run_callrec(args)
 }
 
 #[test]

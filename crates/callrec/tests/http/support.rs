@@ -483,3 +483,15 @@ pub fn spawn_serve(
     std::thread::spawn(move || for _ in lines {});
     (child, base)
 }
+
+/// Runs the callrec binary the suite was built with, without colour and without a store from the
+/// environment.
+pub fn run_callrec(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CALLREC_STORE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run callrec")
+}

@@ -10,11 +10,7 @@ use serde_json::{Value, json};
 use crate::support::{TestSchema, spawn_serve};
 
 fn callrec(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_callrec"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run callrec")
+    crate::support::run_callrec(args)
 }
 
 /// A store for one test: a SQLite file in `dir`, or a fresh PostgreSQL schema when the suite has one.
