@@ -694,11 +694,11 @@ mod enabled {
             .unwrap();
         drop(store);
 
-        // Back to the previous version's schema, rows kept.
+        // Back to the previous version's schema, rows kept (what later migrations made goes too).
         let client = backend.connect().await;
         client
             .batch_execute(&format!(
-                "DROP INDEX records_to_scrub; ALTER TABLE records DROP COLUMN scrubbed; \
+                "DROP TABLE apps; DROP TABLE server_keys; DROP INDEX records_to_scrub; ALTER TABLE records DROP COLUMN scrubbed; \
                  DROP INDEX log_rows_to_scrub; ALTER TABLE log_rows DROP COLUMN scrubbed; \
                  DELETE FROM callrec_migrations WHERE version >= {SCRUBBING_MIGRATION};"
             ))
